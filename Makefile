@@ -1,0 +1,41 @@
+# stancewatch: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ARTIFACT := model/artifacts/stance_model.joblib
+PORT ?= 8000
+WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install train evaluate serve test lint
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the package with its dev tools
+
+train: $(STAMP) ## Fit the stance model and write model/artifacts/
+	$(PY) -m training.train
+
+$(ARTIFACT): | $(STAMP)
+	$(PY) -m training.train
+
+evaluate: $(ARTIFACT) ## Score the held-out test articles and write reports/evaluation.json
+	$(PY) -m training.evaluate
+
+serve: $(ARTIFACT) ## Start gunicorn on PORT (8000) with WORKERS (2), training first if needed
+	PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/gunicorn -c gunicorn.conf.py "service.app:create_app()"
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest
+
+lint: $(STAMP) ## Lint with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,610 @@
+"""Find the actors an article mentions: registry names, titles, people by role, groups, pronouns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from model.registry import Registry, RegistryActor
+from model.text import fold
+
+_TOKEN = re.compile(r"\w(?:[\w'’.&-]*\w)?\.?")
+
+# Nouns that make a demonym ("German officials") or a group ("Republican senators") an actor.
+ACTOR_NOUNS = (
+    r"(?:officials?|government|authorities|leaders?|leadership|diplomats?|ministers?|ministry|"
+    r"foreign ministry|defen[cs]e ministry|president|prime minister|premier|chancellor|"
+    r"foreign minister|defen[cs]e minister|administration|side|delegation|envoys?|"
+    r"spokes(?:man|woman|person)|counterparts?|cabinet|embassy|ambassador)\b"
+)
+_ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS)
+
+_GROUP_NOUNS = (
+    r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
+    r"members of parliament|governments|countries|capitals|allies|states|leaders|ministers|"
+    r"officials|diplomats|experts|analysts|generals|members|nations)\b"
+)
+_GROUP_PATTERNS = (
+    re.compile(
+        r"\b(?:[Aa]n?|[Tt]he|[Ss]everal|[Ss]ome|[Mm]any|[Tt]wo|[Tt]hree|[Ff]our|\d+|"
+        r"[Dd]ozens of)\s+"
+        r"(?:[\w-]+\s+){0,2}(?:group|coalition|bloc|caucus)\s+of\s+(?:[\w-]+\s+){0,3}?"
+        + _GROUP_NOUNS
+    ),
+    re.compile(
+        r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
+        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)\s+"
+        r"(?:(?:[A-Z][\w-]+|allied|western|eastern|northern|like-minded|European)\s+){1,2}"
+        + _GROUP_NOUNS
+    ),
+    re.compile(
+        r"\b(?:Republican|Democratic|GOP|Conservative|Labour|Tory|Green|Liberal|[Oo]pposition|"
+        r"Western|European|Nordic|Baltic|[Hh]awkish|[Cc]ross-party|[Bb]ipartisan)\s+"
+        r"(?:lawmakers|senators|MPs|legislators|politicians|parliamentarians|leaders|officials|"
+        r"allies|governments|capitals)\b"
+    ),
+)
+
+_TITLE_WORDS = (
+    r"(?:(?:(?:Deputy|Vice|First Deputy)\s+)?(?:(?:Prime|Foreign|Defen[cs]e|Finance|Interior|"
+    r"Economy|Economic|Armed Forces|Europe|European Affairs)\s+)?Minister|President|Chancellor|"
+    r"Premier|Senator|Sen\.|Rep\.|Representative|Congressman|Congresswoman|Gen\.|General|"
+    r"Lt\. Gen\.|Maj\. Gen\.|Adm\.|Admiral|Ambassador|(?:Defen[cs]e |Foreign |Deputy )?Secretary|"
+    r"Speaker|Commissioner|Governor|Gov\.|Mayor|Colonel|Col\.|MP|MEP|Dr\.|Prof\.|Professor|"
+    r"[Ss]pokes(?:man|woman|person)|[Aa]nalyst|[Rr]esearcher|[Ee]nvoy)"
+)
+_PARTICLES = r"(?:(?:de|van|von|der|den|da|di|du|le|la|bin|al|ter)\s+)*"
+_NAME = r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
+SPEECH_VERBS = (
+    r"(?:said|says|told|added|argued|warned|wrote|insisted|noted|stressed|posted|declared|"
+    r"claimed|urged|called|cautioned|conceded|acknowledged|explained|replied|responded|"
+    r"suggested|countered|maintained|admitted|predicted|believes|thinks)"
+)
+_ROLE_NOUNS = (
+    r"(?:spokes(?:man|woman|person)|minister|analyst|researcher|senator|adviser|advisor|official|"
+    r"expert|fellow|director|head|chief|lawmaker|MP|MEP|ambassador|envoy|general|professor|"
+    r"lecturer|commander|diplomat|secretary|chairman|chairwoman|chair|member|president|"
+    r"correspondent|reporter|editor|columnist|economist|strategist|officer|deputy)"
+)
+_PERSON_PATTERNS = (
+    re.compile(r"\b(?P<title>" + _TITLE_WORDS + r")\s+(?P<name>" + _NAME + r")"),
+    re.compile(
+        r"(?P<name>" + _NAME + r"),\s+(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b"
+        r"(?P<title>" + _ROLE_NOUNS + r")\b"
+    ),
+    re.compile(r"(?P<name>" + _NAME + r")\s+(?:has\s+|had\s+|also\s+)?" + SPEECH_VERBS + r"\b"),
+    re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s+(?P<name>" + _NAME + r")\b"),
+)
+_NOT_NAME_WORDS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "As",
+        "By",
+        "For",
+        "From",
+        "Of",
+        "To",
+        "With",
+        "Without",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "Your",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Western",
+        "European",
+        "Eastern",
+        "Northern",
+        "Southern",
+        "Russian",
+        "Ukrainian",
+        "American",
+        "British",
+        "German",
+        "French",
+        "Republican",
+        "Democratic",
+        "Democrat",
+        "Congress",
+        "Senate",
+        "House",
+        "Parliament",
+        "Ministry",
+        "Minister",
+        "President",
+        "Chancellor",
+        "Secretary",
+        "General",
+        "Photo",
+        "Read",
+        "Related",
+        "More",
+        "Subscribe",
+        "Sign",
+        "Updated",
+        "Posted",
+        "Also",
+        "Meanwhile",
+        "However",
+        "Still",
+        "Yet",
+        "Asked",
+        "Speaking",
+        "Writing",
+        "Q",
+        "A",
+        "Earlier",
+        "Later",
+        "Last",
+        "Next",
+        "Kremlin",
+        "Pentagon",
+        "NATO",
+        "EU",
+        "UN",
+        "US",
+        "UK",
+        "Storm",
+        "Shadow",
+        "Taurus",
+        "ATACMS",
+        "HIMARS",
+        "Oreshnik",
+        "Kursk",
+        "Kharkiv",
+        "Belgorod",
+        "Bryansk",
+        "Moscow",
+        "Kyiv",
+        "Defence",
+        "Defense",
+        "Foreign",
+        "Prime",
+        "Deputy",
+        "Vice",
+        "Sen",
+        "Rep",
+        "Gen",
+        "Lt",
+        "Maj",
+        "Col",
+        "Dr",
+        "Prof",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Officials",
+        "Analysts",
+        "Lawmakers",
+        "Some",
+        "Several",
+        "Many",
+        "Other",
+        "Both",
+        "Every",
+        "Each",
+        "One",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "First",
+        "Second",
+        "Third",
+        "Live",
+        "Watch",
+        "Opinion",
+        "Analysis",
+        "Editorial",
+        "Europe",
+        "Washington",
+        "London",
+        "Berlin",
+        "Paris",
+        "Rome",
+        "Warsaw",
+        "Brussels",
+        "Day",
+        "Week",
+        "Year",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Sources",
+        "Critics",
+        "Officials",
+        "Others",
+        "Allies",
+        "Leaders",
+        "Ukraine",
+        "Russia",
+        "Germany",
+        "France",
+    ]
+)
+_PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
+_ROLE_REFERENCE = re.compile(
+    r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
+    r"spokes(?:man|woman|person)|senator|congressman|congresswoman|general|ambassador|envoy|"
+    r"analyst|researcher|commissioner|speaker|lawmakers|senators|group|MPs)\b"
+)
+_LOCATION_BEFORE = re.compile(r"\b(?:in|inside|into|within|across|on|over|deep|deeper)\s+$")
+_ACTOR_BEFORE_LOCATION = re.compile(
+    r"\b(?:officials|leaders|authorities|diplomats|government|sources|people|those)\s+in\s+$"
+)
+_FEMALE_ROLES = frozenset({"spokeswoman", "congresswoman", "chairwoman"})
+_MALE_ROLES = frozenset({"spokesman", "congressman", "chairman"})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An actor found in a text: a registry id or a derived key, its name and its type."""
+
+    key: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where the text names an actor."""
+
+    key: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class _Found:
+    """Actors and mentions collected while scanning one text."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    roles: dict[str, set[str]] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+
+    def free(self, start: int, end: int) -> bool:
+        """True when no mention already covers any of start..end."""
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def add(self, actor: Actor, start: int, end: int, kind: str) -> None:
+        """Record a mention of an actor, claiming its span."""
+        self.actors.setdefault(actor.key, actor)
+        self.mentions.append(Mention(actor.key, start, end, kind))
+        self.taken.append((start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The actors of a text in order of first mention, and every mention in text order."""
+
+    actors: list[Actor]
+    mentions: list[Mention]
+
+
+class ActorDetector:
+    """Finds actor mentions with the registry and a few patterns for actors outside it."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._aliases: dict[str, str] = {}
+        self._titles: dict[str, list[str]] = {}
+        self._demonyms: dict[str, str] = {}
+        self._plural_demonyms: dict[str, str] = {}
+        for actor in registry.actors.values():
+            self._index(actor)
+        self._first_tokens = {self._first(a) for a in self._aliases} | {
+            self._first(t) for t in self._titles
+        }
+        self._max_tokens = max(len(n.split()) for n in [*self._aliases, *self._titles, "x"])
+
+    @staticmethod
+    def _first(name: str) -> str:
+        """The first token of a name, lower-cased, used to skip hopeless start positions."""
+        return name.split()[0].lower()
+
+    @staticmethod
+    def _strip_possessive(word: str) -> str:
+        """A token without a trailing period or possessive ending."""
+        return re.sub(r"(?:['’]s?|\.)$", "", word)
+
+    @staticmethod
+    def _body(name: str) -> str:
+        """A name without its leading article: "the Kremlin" is found with or without it."""
+        return name[4:] if name.lower().startswith("the ") else name
+
+    def _index(self, actor: RegistryActor) -> None:
+        """Add one registry actor's names, titles and demonyms to the lookup tables."""
+        for alias in actor.aliases:
+            self._aliases.setdefault(self._body(alias), actor.id)
+        for title in actor.titles:
+            owners = self._titles.setdefault(self._body(title).lower(), [])
+            if actor.id not in owners:
+                owners.append(actor.id)
+        for demonym in actor.demonyms:
+            self._demonyms.setdefault(demonym, actor.id)
+            plural = demonym if demonym.endswith(("sh", "ch", "ese", "ss")) else demonym + "s"
+            self._plural_demonyms.setdefault(plural, actor.id)
+
+    def registry_actor(self, actor_id: str) -> Actor:
+        """The Actor for a registry id."""
+        entry = self.registry.actors[actor_id]
+        return Actor(entry.id, entry.name, entry.type)
+
+    def detect(self, text: str) -> Detection:
+        """Find every actor mention in text."""
+        found = _Found()
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        titles = self._scan_registry(text, tokens, found)
+        self._resolve_titles(text, titles, found)
+        self._scan_demonyms(text, tokens, found)
+        self._scan_people(text, found)
+        self._scan_groups(text, found)
+        self._scan_surnames(text, found)
+        self._scan_references(text, found)
+        mentions = sorted(found.mentions, key=lambda m: m.start)
+        order = list(dict.fromkeys(m.key for m in mentions))
+        return Detection([found.actors[key] for key in order], mentions)
+
+    def _candidates(
+        self, text: str, tokens: list[tuple[int, int]], index: int
+    ) -> Iterable[tuple[str, int]]:
+        """Token runs starting at `index`, longest first, as (surface, end offset) pairs."""
+        runs = []
+        end_index = index
+        while end_index < len(tokens) and end_index - index < self._max_tokens:
+            if end_index > index:
+                gap = text[tokens[end_index - 1][1] : tokens[end_index][0]]
+                if gap.strip():
+                    break
+            runs.append(end_index)
+            end_index += 1
+        for last in reversed(runs):
+            end = tokens[last][1]
+            surface = " ".join(text[tokens[i][0] : tokens[i][1]] for i in range(index, last + 1))
+            yield surface, end
+            for suffix in (".", "'s", "’s", "'", "’"):
+                if surface.endswith(suffix) and len(surface) > len(suffix):
+                    yield surface[: -len(suffix)], end - len(suffix)
+
+    def _with_article(self, text: str, start: int) -> int:
+        """Move a mention's start back over a directly preceding "the"."""
+        if start >= 4 and text[start - 4 : start].lower() == "the ":
+            before = text[start - 5] if start >= 5 else " "
+            if not before.isalnum():
+                return start - 4
+        return start
+
+    def _scan_registry(
+        self, text: str, tokens: list[tuple[int, int]], found: _Found
+    ) -> list[tuple[int, int, list[str]]]:
+        """Claim registry names; return title spans for resolution once names are known."""
+        titles: list[tuple[int, int, list[str]]] = []
+        index = 0
+        while index < len(tokens):
+            start = tokens[index][0]
+            if (
+                self._first(self._strip_possessive(text[start : tokens[index][1]]))
+                not in self._first_tokens
+            ):
+                index += 1
+                continue
+            matched = self._match_at(text, tokens, index)
+            if matched is None:
+                index += 1
+                continue
+            surface_end, actor_id, title_owners = matched
+            span_start = self._with_article(text, start)
+            if actor_id is not None:
+                if span_start != start or not self._is_place(text, start, actor_id):
+                    found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
+            else:
+                titles.append((span_start, surface_end, title_owners))
+            while index < len(tokens) and tokens[index][0] < surface_end:
+                index += 1
+        return titles
+
+    def _match_at(
+        self, text: str, tokens: list[tuple[int, int]], index: int
+    ) -> tuple[int, str | None, list[str]] | None:
+        """The longest alias or title starting at token `index`, if any."""
+        for surface, end in self._candidates(text, tokens, index):
+            if surface in self._aliases:
+                return end, self._aliases[surface], []
+            owners = self._titles.get(surface.lower())
+            if owners:
+                return end, None, owners
+        return None
+
+    def _is_place(self, text: str, start: int, actor_id: str) -> bool:
+        """True when a country is named as a place ("strikes inside Russia"), not as an actor."""
+        if self.registry.actors[actor_id].type != "country":
+            return False
+        before = text[max(0, start - 40) : start]
+        return bool(_LOCATION_BEFORE.search(before)) and not _ACTOR_BEFORE_LOCATION.search(before)
+
+    def _resolve_titles(
+        self, text: str, titles: list[tuple[int, int, list[str]]], found: _Found
+    ) -> None:
+        """Give each title to the one holder named in the text, or its only holder."""
+        named = set(found.actors)
+        for start, end, owners in titles:
+            present = [owner for owner in owners if owner in named]
+            chosen = present if present else owners
+            if len(chosen) == 1:
+                found.add(self.registry_actor(chosen[0]), start, end, "title")
+
+    def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
+        """Claim "German officials", "the British government", "the French"."""
+        for start, end in tokens:
+            word = text[start:end]
+            country = self._demonyms.get(word)
+            if country is not None:
+                noun = _ACTOR_NOUN.match(text, end)
+                if noun and found.free(start, noun.end()):
+                    span_start = self._with_article(text, start)
+                    found.add(self.registry_actor(country), span_start, noun.end(), "demonym")
+                    continue
+            country = self._plural_demonyms.get(word.rstrip("."))
+            if country is not None and text[max(0, start - 4) : start].lower() == "the ":
+                stop = start + len(word.rstrip("."))
+                if found.free(start - 4, stop):
+                    found.add(self.registry_actor(country), start - 4, stop, "demonym")
+
+    def _scan_people(self, text: str, found: _Found) -> None:
+        """Find people outside the registry, introduced by a title, a role or a speech verb."""
+        for pattern in _PERSON_PATTERNS:
+            for match in pattern.finditer(text):
+                start, end = match.span("name")
+                name = self._clean_name(text[start:end])
+                if name is None:
+                    continue
+                end = start + len(name)
+                if not found.free(start, end):
+                    continue
+                key = "person:" + fold(name)
+                title = (match.groupdict().get("title") or "").lower()
+                found.add(Actor(key, name, "person"), start, end, "name")
+                self._note_role(found, key, title)
+
+    def _clean_name(self, candidate: str) -> str | None:
+        """A plausible personal name from a candidate span, or None."""
+        words = candidate.split()
+        while words and (words[0] in _NOT_NAME_WORDS or not words[0][0].isupper()):
+            words = words[1:]
+        while words and (words[-1] in _NOT_NAME_WORDS or not words[-1][0].isupper()):
+            words = words[:-1]
+        capitalised = [w for w in words if w[0].isupper()]
+        if len(capitalised) < 2 or not words[0][0].isupper() or not words[-1][0].isupper():
+            return None
+        if any(w in _NOT_NAME_WORDS or w in self._aliases or w in self._demonyms for w in words):
+            return None
+        if any(w.isupper() and len(w) > 2 for w in words):
+            return None
+        name = " ".join(words)
+        return name if name.endswith(words[-1]) else None
+
+    @staticmethod
+    def _note_role(found: _Found, key: str, title: str) -> None:
+        """Remember a person's role words and any gender they imply."""
+        words = set(title.replace(".", "").split())
+        found.roles.setdefault(key, set()).update(words)
+        if words & _FEMALE_ROLES:
+            found.genders[key] = "f"
+        elif words & _MALE_ROLES:
+            found.genders[key] = "m"
+
+    def _scan_groups(self, text: str, found: _Found) -> None:
+        """Find unnamed collectives: "a bipartisan group of lawmakers", "several governments"."""
+        for pattern in _GROUP_PATTERNS:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if not found.free(start, end):
+                    continue
+                phrase = match.group()
+                key = "group:" + fold(re.sub(r"^(?:an?|the)\s+", "", phrase, flags=re.I))
+                found.add(Actor(key, phrase, "group"), start, end, "group")
+                head = phrase.lower().split()[-1]
+                found.roles.setdefault(key, set()).update({"group", head, head.rstrip("s")})
+
+    def _scan_surnames(self, text: str, found: _Found) -> None:
+        """Claim a bare surname once the full name has appeared ("Mike Johnson" … "Johnson")."""
+        people = [a for a in found.actors.values() if a.type == "person" and " " in a.name]
+        for actor in people:
+            surname = actor.name.split()[-1]
+            if len(surname) < 3:
+                continue
+            first = min(m.start for m in found.mentions if m.key == actor.key)
+            for match in re.finditer(r"\b" + re.escape(surname) + r"\b", text):
+                if match.start() > first and found.free(*match.span()):
+                    found.add(actor, match.start(), match.end(), "surname")
+
+    def _scan_references(self, text: str, found: _Found) -> None:
+        """Resolve "he", "she", "the minister", "the group" to the nearest fitting actor before."""
+        named = sorted(found.mentions, key=lambda m: m.start)
+        for match in _PRONOUN.finditer(text):
+            gender = "m" if match.group("pronoun").lower() == "he" else "f"
+            key = self._nearest(named, match.start(), lambda k, g=gender: self._fits(found, k, g))
+            if key is not None and found.free(*match.span()):
+                found.add(found.actors[key], match.start(), match.end(), "pronoun")
+        for match in _ROLE_REFERENCE.finditer(text):
+            role = match.group("role").lower().rstrip("s")
+            key = self._nearest(named, match.start(), lambda k, r=role: self._has_role(found, k, r))
+            if key is not None and found.free(*match.span()):
+                found.add(found.actors[key], match.start(), match.end(), "title")
+
+    @staticmethod
+    def _nearest(mentions: list[Mention], before: int, accept) -> str | None:
+        """The key of the closest mention ending before `before` that `accept` admits."""
+        for mention in reversed(mentions):
+            if mention.end <= before and before - mention.end < 600 and accept(mention.key):
+                return mention.key
+        return None
+
+    def _fits(self, found: _Found, key: str, gender: str) -> bool:
+        """True when an actor is a person whose known gender, if any, matches."""
+        if found.actors[key].type != "person":
+            return False
+        entry = self.registry.actors.get(key)
+        known = entry.gender if entry else found.genders.get(key, "")
+        return not known or known == gender
+
+    def _has_role(self, found: _Found, key: str, role: str) -> bool:
+        """True when an actor is known to hold a role named by `role`."""
+        entry = self.registry.actors.get(key)
+        words = set(found.roles.get(key, set()))
+        if entry is not None:
+            for phrase in (*entry.titles, *(office.role for office in entry.offices)):
+                words.update(phrase.lower().replace("'s", "").split())
+        return role.split()[-1] in words

@@ -1,0 +1,133 @@
+"""Which passages speak for which actor, and how each passage looks from one actor's side."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from model.actors import SPEECH_VERBS, Mention
+from model.text import Sentence, quote_spans
+
+TARGET = "TGTACTOR"
+OTHER = "OTHACTOR"
+MAX_PASSAGE_SENTENCES = 3
+
+_SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|\baccording to\b|:\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A run of sentences that speaks for one actor, with its masked form for the classifier."""
+
+    key: str
+    start: int
+    end: int
+    masked: str
+
+
+def mask(text: str, start: int, end: int, mentions: list[Mention], key: str) -> str:
+    """text[start:end] with the target's mentions as TARGET and other actors' as OTHER."""
+    pieces: list[str] = []
+    cursor = start
+    for mention in mentions:
+        if mention.start < cursor or mention.end > end:
+            continue
+        pieces.append(text[cursor : mention.start])
+        pieces.append(TARGET if mention.key == key else OTHER)
+        cursor = mention.end
+    pieces.append(text[cursor:end])
+    return "".join(pieces)
+
+
+class Attributor:
+    """Assigns sentences to actors: those that name them and the quotes they speak."""
+
+    def __init__(self, text: str, sentences: list[Sentence], mentions: list[Mention]) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [s.start for s in sentences]
+        self._quotes = quote_spans(text)
+
+    def sentence_at(self, offset: int) -> int:
+        """The index of the sentence that holds a character offset."""
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def _outside_quotes(self, mention: Mention) -> bool:
+        """True when a mention is not inside quoted speech."""
+        return not any(s <= mention.start and mention.end <= e for s, e in self._quotes)
+
+    def _speaker(self, index: int) -> str | None:
+        """The actor who speaks in a sentence: the unquoted mention nearest a speech verb."""
+        sentence = self.sentences[index]
+        candidates = [
+            m for m in self._mentions_in(sentence.start, sentence.end) if self._outside_quotes(m)
+        ]
+        if not candidates:
+            return None
+        verbs = [
+            m.start() + sentence.start
+            for m in _SPEECH.finditer(self.text[sentence.start : sentence.end])
+        ]
+        if not verbs:
+            return candidates[0].key if len(candidates) == 1 else None
+        return min(candidates, key=lambda m: min(abs(m.start - v) for v in verbs)).key
+
+    def _mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions that lie inside start..end."""
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    def quote_speakers(self) -> dict[int, str]:
+        """Sentence index -> speaker, for every sentence of quoted speech with a known speaker."""
+        speakers: dict[int, str] = {}
+        previous: tuple[int, str] | None = None  # (paragraph, speaker) of the last quote
+        for start, end in self._quotes:
+            first, last = self.sentence_at(start), self.sentence_at(max(start, end - 1))
+            speaker = self._speaker(last) or self._speaker(first)
+            paragraph = self.sentences[first].paragraph
+            if speaker is None and first > 0 and self._introduces_quote(first - 1):
+                speaker = self._speaker(first - 1)
+            if speaker is None and previous is not None and previous[0] == paragraph:
+                speaker = previous[1]
+            if speaker is None:
+                continue
+            for index in range(first, last + 1):
+                speakers.setdefault(index, speaker)
+            previous = (paragraph, speaker)
+        return speakers
+
+    def _introduces_quote(self, index: int) -> bool:
+        """True when a sentence leads into the next one's quote ("Scholz said:")."""
+        sentence = self.sentences[index]
+        return self.text[sentence.start : sentence.end].rstrip().endswith(":")
+
+    def sentences_by_actor(self) -> dict[str, list[int]]:
+        """Actor key -> sorted indices of the sentences that speak for or about it."""
+        by_actor: dict[str, set[int]] = {}
+        for mention in self.mentions:
+            by_actor.setdefault(mention.key, set()).add(self.sentence_at(mention.start))
+        for index, speaker in self.quote_speakers().items():
+            by_actor.setdefault(speaker, set()).add(index)
+        return {key: sorted(indices) for key, indices in by_actor.items()}
+
+    def passages(self, key: str, indices: list[int]) -> list[Passage]:
+        """Group an actor's sentences into runs of consecutive ones, masked for that actor."""
+        runs: list[list[int]] = []
+        for index in indices:
+            run = runs[-1] if runs else None
+            if (
+                run
+                and index == run[-1] + 1
+                and len(run) < MAX_PASSAGE_SENTENCES
+                and self.sentences[index].paragraph == self.sentences[run[-1]].paragraph
+            ):
+                run.append(index)
+            else:
+                runs.append([index])
+        result = []
+        for run in runs:
+            start, end = self.sentences[run[0]].start, self.sentences[run[-1]].end
+            masked = mask(self.text, start, end, self._mentions_in(start, end), key)
+            result.append(Passage(key, start, end, masked))
+        return result

@@ -1,0 +1,74 @@
+"""The classifier: TF-IDF features of a masked passage and a linear model."""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from model.attribution import TARGET
+
+_WORD = re.compile(r"\w+")
+_TARGET_TOKEN = TARGET.lower()
+
+
+class TargetContext(TransformerMixin, BaseEstimator):
+    """The words on each side of the target's mentions, tagged by side (L_/R_)."""
+
+    def __init__(self, width: int = 4) -> None:
+        self.width = width
+
+    def fit(self, texts: list[str], y=None) -> TargetContext:
+        """Nothing to learn."""
+        return self
+
+    def transform(self, texts: list[str]) -> list[str]:
+        """One string of side-tagged context words per text."""
+        return [self._window(text) for text in texts]
+
+    def _window(self, text: str) -> str:
+        """Side-tagged words within `width` tokens of every target mention."""
+        tokens = _WORD.findall(text.lower())
+        context: list[str] = []
+        for index, token in enumerate(tokens):
+            if token != _TARGET_TOKEN:
+                continue
+            context.extend("L_" + t for t in tokens[max(0, index - self.width) : index])
+            context.append("|")
+            context.extend("R_" + t for t in tokens[index + 1 : index + 1 + self.width])
+            context.append("|")
+        return " ".join(context) or "NO_TARGET"
+
+
+def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
+    """Word and character TF-IDF of the passage, TF-IDF of the target's context, then LR."""
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+            (
+                "context",
+                Pipeline(
+                    [
+                        ("window", TargetContext()),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                token_pattern=r"[^\s|]+", ngram_range=(1, 2), sublinear_tf=True
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+        ]
+    )
+    classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    return Pipeline([("features", features), ("classifier", classifier)])

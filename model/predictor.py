@@ -1,0 +1,268 @@
+"""From article text to each actor's stance, confidence and evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from model.actors import Actor, ActorDetector, Detection, Mention
+from model.attribution import TARGET, Attributor, Passage, mask
+from model.registry import Registry
+from model.text import fold, split_sentences
+
+MAX_EVIDENCE = 3
+# Two opposite stances in one article: the later one wins if both are at least this sure.
+CHANGE_OF_POSITION = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the input text and its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A passage behind an actor's stance, with the classifier's verdict on it."""
+
+    text: str
+    start: int
+    end: int
+    stance: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class ActorStance:
+    """One actor's article-level stance."""
+
+    actor: str
+    type: str
+    stance: str
+    confidence: float
+    scores: dict[str, float]
+    mentions: list[Span] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    key: str = ""  # the registry id or derived key; internal, not part of the answer
+
+
+@dataclass(slots=True)
+class ArticleStances:
+    """Every actor of an article, in order of first mention."""
+
+    actors: list[ActorStance]
+
+    def to_dict(self) -> dict:
+        """The JSON-ready answer."""
+        answers = [asdict(actor) for actor in self.actors]
+        for answer in answers:
+            del answer["key"]
+        return {"actors": answers}
+
+
+def _strip_article(name: str) -> str:
+    """A folded name without a leading article, for matching names across texts."""
+    return re.sub(r"^(?:the|a|an) ", "", fold(name))
+
+
+def find_actor(registry: Registry, detection: Detection, name: str) -> str | None:
+    """The key of the detected actor that `name` denotes, if it is in the detection."""
+    keys = {actor.key for actor in detection.actors}
+    resolved = registry.resolve(name)
+    if resolved in keys:
+        return resolved
+    wanted = _strip_article(name)
+    for actor in detection.actors:
+        if _strip_article(actor.name) == wanted or actor.key.split(":", 1)[-1] == wanted:
+            return actor.key
+    return None
+
+
+def add_literal_actor(
+    detector: ActorDetector, text: str, detection: Detection, name: str
+) -> tuple[Detection, str]:
+    """Add a requested actor by the literal places that name it; returns its key."""
+    resolved = detector.registry.resolve(name)
+    actor = (
+        detector.registry_actor(resolved)
+        if resolved
+        else Actor("literal:" + _strip_article(name), name, "person")
+    )
+    taken = [(m.start, m.end) for m in detection.mentions]
+    added = [
+        Mention(actor.key, m.start(), m.end(), "name")
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, flags=re.I)
+        if all(m.end() <= s or m.start() >= e for s, e in taken)
+    ]
+    if not added:
+        return detection, actor.key
+    mentions = sorted([*detection.mentions, *added], key=lambda m: m.start)
+    order = list(dict.fromkeys(m.key for m in mentions))
+    actors = {a.key: a for a in [*detection.actors, actor]}
+    return Detection([actors[k] for k in order], mentions), actor.key
+
+
+def masked_passage(detector: ActorDetector, text: str, name: str) -> str:
+    """A labelled passage as the classifier sees it from `name`'s side."""
+    detection = detector.detect(text)
+    key = find_actor(detector.registry, detection, name)
+    if key is None:
+        detection, key = add_literal_actor(detector, text, detection, name)
+    return StanceModel.target_text(mask(text, 0, len(text), detection.mentions, key))
+
+
+def aggregate(probabilities: np.ndarray, labels: list[str]) -> tuple[str, float, dict[str, float]]:
+    """An actor's stance from its passages: the strongest stance signal, the latest if opposed."""
+    column = {label: i for i, label in enumerate(labels)}
+    strongest = probabilities.max(axis=0)
+    raw = {label: float(strongest[column[label]]) for label in labels if label != "none"}
+    raw["none"] = float(probabilities[:, column["none"]].min())
+    total = sum(raw.values())
+    scores = {label: round(raw[label] / total, 4) for label in labels}
+    stance = max(scores, key=scores.get)
+    winners = probabilities.argmax(axis=1)
+    sure = {
+        label: int(np.flatnonzero(winners == column[label])[-1])
+        for label in ("favor", "against")
+        if (probabilities[:, column[label]] >= CHANGE_OF_POSITION).any()
+        and (winners == column[label]).any()
+    }
+    if len(sure) == 2:
+        stance = max(sure, key=sure.get)
+    return stance, scores[stance], scores
+
+
+class StanceModel:
+    """A trained classifier with the registry: predicts every actor's stance in an article."""
+
+    def __init__(self, classifier, registry: Registry, manifest: dict, masked: bool = True) -> None:
+        self.classifier = classifier
+        self.manifest = manifest
+        self.version = str(manifest.get("version", "unknown"))
+        self.labels = [str(label) for label in classifier.classes_]
+        self.detector = ActorDetector(registry)
+        self.masked = masked
+
+    def predict(self, text: str, actors: list[str] | None = None) -> ArticleStances:
+        """Each actor's stance, confidence, mentions and evidence in `text`."""
+        detection = self.detector.detect(text)
+        wanted: list[tuple[str, str]] = []
+        for name in actors or []:
+            key = find_actor(self.detector.registry, detection, name)
+            if key is None:
+                detection, key = add_literal_actor(self.detector, text, detection, name)
+            wanted.append((name, key))
+        attributor = Attributor(text, split_sentences(text), detection.mentions)
+        by_actor = attributor.sentences_by_actor()
+        passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
+        probabilities = self._classify(text, passages)
+        mentions = self._mentions_by_actor(text, detection)
+        known = {actor.key: actor for actor in detection.actors}
+        chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
+        return ArticleStances(
+            [
+                self._actor_stance(
+                    name,
+                    key,
+                    known.get(key),
+                    text,
+                    passages.get(key, []),
+                    probabilities.get(key),
+                    mentions.get(key, []),
+                )
+                for name, key in chosen
+            ]
+        )
+
+    def _classify(self, text: str, passages: dict[str, list[Passage]]) -> dict[str, np.ndarray]:
+        """Class probabilities for every actor's passages, in one call to the classifier."""
+        order = [(key, p) for key, group in passages.items() for p in group]
+        if not order:
+            return {}
+        inputs = [self._classifier_text(text, passage) for _, passage in order]
+        rows = self.classifier.predict_proba(inputs)
+        result: dict[str, list[np.ndarray]] = {}
+        for (key, _), row in zip(order, rows, strict=True):
+            result.setdefault(key, []).append(row)
+        return {key: np.vstack(group) for key, group in result.items()}
+
+    def _classifier_text(self, text: str, passage: Passage) -> str:
+        """What the classifier reads for a passage: masked for its actor, or the raw text."""
+        if not self.masked:
+            return text[passage.start : passage.end]
+        return self.target_text(passage.masked)
+
+    @staticmethod
+    def target_text(masked: str) -> str:
+        """A masked passage that names its target; quoted speech alone gets the speaker first."""
+        return masked if TARGET in masked else f"{TARGET}: {masked}"
+
+    @staticmethod
+    def _mentions_by_actor(text: str, detection: Detection) -> dict[str, list[Span]]:
+        """Actor key -> its mentions as spans of the input."""
+        spans: dict[str, list[Span]] = {}
+        for mention in detection.mentions:
+            spans.setdefault(mention.key, []).append(
+                Span(text[mention.start : mention.end], mention.start, mention.end)
+            )
+        return spans
+
+    def _actor_stance(
+        self,
+        name: str,
+        key: str,
+        actor: Actor | None,
+        text: str,
+        passages: list[Passage],
+        probabilities: np.ndarray | None,
+        mentions: list[Span],
+    ) -> ActorStance:
+        """One actor's stance from its passages; `none` with no evidence when it is absent."""
+        kind = actor.type if actor else self._type_of(name)
+        if probabilities is None or not passages:
+            scores = {label: (1.0 if label == "none" else 0.0) for label in self.labels}
+            return ActorStance(name, kind, "none", 1.0, scores, mentions, [], key)
+        stance, confidence, scores = aggregate(probabilities, self.labels)
+        return ActorStance(
+            name,
+            kind,
+            stance,
+            confidence,
+            scores,
+            mentions,
+            self._evidence(text, passages, probabilities, stance),
+            key,
+        )
+
+    def _type_of(self, name: str) -> str:
+        """The registry type of a requested actor that the text does not mention."""
+        resolved = self.detector.registry.resolve(name)
+        return self.detector.registry.actors[resolved].type if resolved else "person"
+
+    def _evidence(
+        self, text: str, passages: list[Passage], probabilities: np.ndarray, stance: str
+    ) -> list[Evidence]:
+        """The passages that show the stance, surest first (for `none`, the surest none)."""
+        column = self.labels.index(stance)
+        ranked = np.argsort(-probabilities[:, column], kind="stable")
+        chosen = []
+        for index in ranked[:MAX_EVIDENCE]:
+            passage, row = passages[index], probabilities[index]
+            verdict = self.labels[int(row.argmax())]
+            if stance != "none" and verdict != stance:
+                continue
+            chosen.append(
+                Evidence(
+                    text[passage.start : passage.end],
+                    passage.start,
+                    passage.end,
+                    verdict,
+                    round(float(row.max()), 4),
+                )
+            )
+        return sorted(chosen, key=lambda e: e.start)

@@ -1,0 +1,97 @@
+"""Actor detection: registry names, people outside the registry, groups and references."""
+
+from model.actors import ActorDetector
+
+
+def _mentions(detector: ActorDetector, text: str) -> list[tuple[str, str, str]]:
+    found = detector.detect(text)
+    return [(m.key, text[m.start : m.end], m.kind) for m in found.mentions]
+
+
+def test_registry_aliases_metonyms_and_spelling_variants(detector) -> None:
+    text = "The Kremlin warned Berlin. Zelenskiy and Zelenskyy thanked Kiev's partners."
+    assert _mentions(detector, text) == [
+        ("russia", "The Kremlin", "name"),
+        ("germany", "Berlin", "name"),
+        ("volodymyr_zelensky", "Zelenskiy", "name"),
+        ("volodymyr_zelensky", "Zelenskyy", "name"),
+        ("ukraine", "Kiev", "name"),
+    ]
+
+
+def test_country_as_a_place_is_not_an_actor(detector) -> None:
+    found = detector.detect("Ukraine struck targets inside Russia and deep into Russia.")
+    assert [a.key for a in found.actors] == ["ukraine"]
+
+
+def test_demonym_before_an_actor_noun(detector) -> None:
+    text = "German officials disagreed with the British, and Russian territory was hit."
+    assert _mentions(detector, text) == [
+        ("germany", "German officials", "demonym"),
+        ("united_kingdom", "the British", "demonym"),
+    ]
+
+
+def test_person_outside_registry_by_title_then_surname(detector) -> None:
+    text = "Defence Minister Hanno Pevkur of Estonia spoke first. Later, Pevkur said more."
+    assert _mentions(detector, text) == [
+        ("person:hanno pevkur", "Hanno Pevkur", "name"),
+        ("person:hanno pevkur", "Pevkur", "surname"),
+    ]
+    assert detector.detect(text).actors[0].type == "person"
+
+
+def test_person_by_role_apposition_and_pronoun(detector) -> None:
+    text = (
+        "Jane Doe, a spokeswoman for the Pentagon, declined to comment. She said nothing changed."
+    )
+    assert _mentions(detector, text) == [
+        ("person:jane doe", "Jane Doe", "name"),
+        ("pentagon", "the Pentagon", "name"),
+        ("person:jane doe", "She", "pronoun"),
+    ]
+
+
+def test_person_by_speech_verb(detector) -> None:
+    text = "The limits must go, Ingrid Solberg said on Monday."
+    assert ("person:ingrid solberg", "Ingrid Solberg", "name") in _mentions(detector, text)
+
+
+def test_groups_and_their_later_reference(detector) -> None:
+    text = "A bipartisan group of lawmakers wrote to the White House. The lawmakers want answers."
+    assert _mentions(detector, text) == [
+        ("group:bipartisan group of lawmakers", "A bipartisan group of lawmakers", "group"),
+        ("united_states", "the White House", "name"),
+        ("group:bipartisan group of lawmakers", "The lawmakers", "title"),
+    ]
+    assert detector.detect("Several European governments agreed.").actors[0].type == "group"
+
+
+def test_title_resolves_to_the_holder_named_in_the_article(detector) -> None:
+    text = "Friedrich Merz spoke in May. The German chancellor said the limits were gone."
+    keys = [key for key, _, _ in _mentions(detector, text)]
+    assert keys == ["friedrich_merz", "friedrich_merz"]
+
+
+def test_ambiguous_title_without_a_named_holder_falls_back_to_the_country(detector) -> None:
+    assert _mentions(detector, "The German chancellor said no.") == [
+        ("germany", "The German chancellor", "demonym")
+    ]
+
+
+def test_shared_surname_resolves_through_the_full_name(detector) -> None:
+    text = "Mike Johnson spoke. Johnson later backed the move."
+    assert _mentions(detector, text) == [
+        ("mike_johnson", "Mike Johnson", "name"),
+        ("mike_johnson", "Johnson", "surname"),
+    ]
+
+
+def test_he_resolves_to_the_nearest_man(detector) -> None:
+    text = "Jane Doe left. Olaf Scholz stayed. He refused to answer."
+    assert ("olaf_scholz", "He", "pronoun") in _mentions(detector, text)
+
+
+def test_media_from_registry(detector) -> None:
+    found = detector.detect("The decision was first reported by Reuters.")
+    assert [(a.key, a.type) for a in found.actors] == [("reuters", "media")]

@@ -1,0 +1,63 @@
+"""Quote attribution across sentences, and masking from one actor's side."""
+
+from model.attribution import OTHER, TARGET, Attributor
+from model.text import split_sentences
+
+
+def _attributor(detector, text: str) -> Attributor:
+    return Attributor(text, split_sentences(text), detector.detect(text).mentions)
+
+
+def _sentences_of(detector, text: str, key: str) -> list[str]:
+    attributor = _attributor(detector, text)
+    indices = attributor.sentences_by_actor()[key]
+    return [text[attributor.sentences[i].start : attributor.sentences[i].end] for i in indices]
+
+
+def test_quote_with_speaker_after_carries_to_the_next_quoted_sentence(detector) -> None:
+    text = (
+        '"We will not send Taurus," Scholz said. "It would drag us into the war."\n\n'
+        '"This is about survival," Zelensky said.'
+    )
+    assert _sentences_of(detector, text, "olaf_scholz") == [
+        '"We will not send Taurus," Scholz said.',
+        '"It would drag us into the war."',
+    ]
+    assert _sentences_of(detector, text, "volodymyr_zelensky") == [
+        '"This is about survival," Zelensky said.'
+    ]
+
+
+def test_quote_introduced_by_a_speaker_before_it(detector) -> None:
+    text = (
+        'Stoltenberg was blunt: "Allies must lift the limits. Ukraine has a right to self-defence."'
+    )
+    attributor = _attributor(detector, text)
+    assert attributor.quote_speakers() == {0: "jens_stoltenberg", 1: "jens_stoltenberg"}
+
+
+def test_speaker_named_before_a_colon_owns_the_following_quote(detector) -> None:
+    text = 'Peskov told reporters:\n"Any such step means direct involvement."'
+    assert _sentences_of(detector, text, "dmitry_peskov") == [
+        "Peskov told reporters:",
+        '"Any such step means direct involvement."',
+    ]
+
+
+def test_masking_marks_the_target_and_every_other_actor(detector) -> None:
+    text = "Berlin criticised Washington's refusal to lift the limits."
+    attributor = _attributor(detector, text)
+    germany = attributor.passages("germany", [0])[0]
+    america = attributor.passages("united_states", [0])[0]
+    assert germany.masked == f"{TARGET} criticised {OTHER}'s refusal to lift the limits."
+    assert america.masked == f"{OTHER} criticised {TARGET}'s refusal to lift the limits."
+
+
+def test_passages_group_consecutive_sentences_of_one_paragraph(detector) -> None:
+    text = "Scholz spoke. He refused. Nobody else spoke.\n\nScholz left."
+    attributor = _attributor(detector, text)
+    passages = attributor.passages("olaf_scholz", [0, 1, 3])
+    assert [text[p.start : p.end] for p in passages] == [
+        "Scholz spoke. He refused.",
+        "Scholz left.",
+    ]

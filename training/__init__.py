@@ -1,0 +1,1 @@
+"""Fitting and evaluating stancewatch's stance model."""

@@ -1,0 +1,93 @@
+"""Passage- and article-level scores: per-label P/R/F1, macro-F1, F_avg and actor recall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sklearn.metrics import precision_recall_fscore_support
+
+from model.config import LABELS, STANCES
+from model.predictor import ArticleStances, _strip_article
+from model.registry import Registry
+
+
+def label_scores(gold: list[str], predicted: list[str]) -> dict:
+    """Precision, recall and F1 per label, macro-F1 and F_avg (mean F1 of favor and against)."""
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=list(LABELS), zero_division=0
+    )
+    per_label = {
+        label: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for label, p, r, f, s in zip(LABELS, precision, recall, f1, support, strict=True)
+    }
+    return {
+        "labels": per_label,
+        "macro_f1": round(float(f1.mean()), 4),
+        "f_avg": round(sum(per_label[s]["f1"] for s in STANCES) / len(STANCES), 4),
+        "n": len(gold),
+    }
+
+
+@dataclass(slots=True)
+class ArticleTally:
+    """Actor decisions collected over articles."""
+
+    gold: list[str] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+    required: int = 0
+    required_found: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def add(self, registry: Registry, article: dict, answer: ArticleStances) -> None:
+        """Score one article: every gold or predicted actor is one decision."""
+        predicted = {a.key: a for a in answer.actors}
+        by_name = {_strip_article(a.actor): a.key for a in answer.actors}
+        gold: dict[str, str] = {}
+        for item in article["actors"]:
+            name = item["actor"]
+            key = registry.resolve(name) or by_name.get(_strip_article(name))
+            gold[key or "gold:" + _strip_article(name)] = item["stance"]
+        for key in dict.fromkeys([*gold, *predicted]):
+            truth = gold.get(key, "none")
+            guess = predicted[key].stance if key in predicted else "none"
+            self.gold.append(truth)
+            self.predicted.append(guess)
+            if truth != "none":
+                self.required += 1
+                self.required_found += key in predicted
+            if truth != guess:
+                self._note_error(article, key, truth, predicted.get(key))
+
+    def _note_error(self, article: dict, key: str, truth: str, actor) -> None:
+        """Keep a wrong decision for the error analysis."""
+        self.errors.append(
+            {
+                "article": article["id"],
+                "actor": actor.actor if actor else key,
+                "gold": truth,
+                "predicted": actor.stance if actor else "none (not found)",
+                "confidence": actor.confidence if actor else 0.0,
+                "evidence": [e.text for e in actor.evidence] if actor else [],
+            }
+        )
+
+    def report(self) -> dict:
+        """Label scores over the decisions plus required-actor recall."""
+        scores = label_scores(self.gold, self.predicted)
+        scores["required_actor_recall"] = round(self.required_found / max(1, self.required), 4)
+        scores["required_actors"] = self.required
+        return scores
+
+
+def score_articles(model, articles: list[dict]) -> tuple[dict, list[dict]]:
+    """Article-level report and the errors, most confident first."""
+    tally = ArticleTally()
+    for article in articles:
+        tally.add(model.detector.registry, article, model.predict(article["text"]))
+    errors = sorted(tally.errors, key=lambda e: -e["confidence"])
+    return tally.report(), errors

@@ -1,0 +1,183 @@
+"""Fit the stance classifier on the labelled passages and write the artifact: `make train`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import GroupKFold, cross_val_predict
+
+from model import artifact, config
+from model.actors import ActorDetector
+from model.attribution import Attributor
+from model.features import build_pipeline
+from model.predictor import StanceModel, find_actor, masked_passage
+from model.registry import load_registry
+from model.text import split_sentences
+from training.data import read_jsonl, sha256_of_files
+from training.metrics import label_scores, score_articles
+
+log = logging.getLogger("stancewatch.train")
+
+C_GRID = (0.5, 2.0, 8.0)
+DEFAULT_C = 2.0
+FOLDS = 5
+
+
+def passage_examples(
+    detector: ActorDetector, records: list[dict], masked: bool = True
+) -> tuple[list[str], list[str], list[str]]:
+    """Classifier inputs, labels and article groups for labelled passages."""
+    texts = [
+        masked_passage(detector, r["text"], r["actor"]) if masked else r["text"] for r in records
+    ]
+    return texts, [r["stance"] for r in records], [r["article_id"] for r in records]
+
+
+def article_examples(
+    detector: ActorDetector, articles: list[dict]
+) -> tuple[list[str], list[str], list[str]]:
+    """Passages cut from whole training articles where the gold label is sure to hold.
+
+    An actor without a stance has none in every passage; an actor with a stance and a single
+    passage shows it there. Other passages are left out: which of them shows the stance is unknown.
+    """
+    texts, labels, groups = [], [], []
+    for article in articles:
+        text = article["text"]
+        detection = detector.detect(text)
+        attributor = Attributor(text, split_sentences(text), detection.mentions)
+        by_actor = attributor.sentences_by_actor()
+        for item in article["actors"]:
+            key = find_actor(detector.registry, detection, item["actor"])
+            if key is None or key not in by_actor:
+                continue
+            passages = attributor.passages(key, by_actor[key])
+            if item["stance"] != "none" and len(passages) != 1:
+                continue
+            for passage in passages:
+                texts.append(StanceModel.target_text(passage.masked))
+                labels.append(item["stance"])
+                groups.append(article["id"])
+    return texts, labels, groups
+
+
+def grouped_splits(labels: list[str], groups: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cross-validation folds that keep every article on one side."""
+    folds = min(FOLDS, len(set(groups)))
+    return list(GroupKFold(n_splits=folds).split(np.zeros(len(labels)), labels, groups))
+
+
+def cross_validated(estimator, texts, labels, splits) -> dict:
+    """Passage-level scores of out-of-fold predictions."""
+    predicted = cross_val_predict(estimator, texts, labels, cv=splits, n_jobs=2)
+    return label_scores(labels, list(predicted))
+
+
+def choose_c(texts, labels, splits) -> tuple[float, dict]:
+    """The regularisation with the best grouped cross-validated macro-F1."""
+    results = {}
+    for c in C_GRID:
+        results[c] = cross_validated(build_pipeline(c=c, seed=config.SEED), texts, labels, splits)
+        log.info("C=%s: cross-validated macro-F1 %.3f", c, results[c]["macro_f1"])
+    best = max(C_GRID, key=lambda c: (results[c]["macro_f1"], -c))
+    return best, results[best]
+
+
+def fit(texts: list[str], labels: list[str], splits, c: float) -> CalibratedClassifierCV:
+    """The final classifier: fitted on everything, calibrated on grouped out-of-fold scores."""
+    calibrated = CalibratedClassifierCV(
+        build_pipeline(c=c, seed=config.SEED), method="sigmoid", cv=splits, ensemble=False
+    )
+    return calibrated.fit(texts, labels)
+
+
+def passage_benchmarks(detector, records, c) -> dict:
+    """Grouped cross-validation on the labelled passages: the model and its two baselines."""
+    texts, labels, groups = passage_examples(detector, records)
+    raw_texts = [record["text"] for record in records]
+    splits = grouped_splits(labels, groups)
+    return {
+        "model": cross_validated(build_pipeline(c=c, seed=config.SEED), texts, labels, splits),
+        "unmasked": cross_validated(
+            build_pipeline(c=c, seed=config.SEED), raw_texts, labels, splits
+        ),
+        "majority": cross_validated(
+            DummyClassifier(strategy="most_frequent"), texts, labels, splits
+        ),
+    }
+
+
+def train(
+    passages_path: Path = config.PASSAGES_PATH,
+    articles_path: Path = config.ARTICLES_PATH,
+    artifact_path: Path | None = None,
+    registry_path: Path | None = None,
+    quick: bool = False,
+) -> dict:
+    """Fit, measure and save the model; return its manifest."""
+    started = time.perf_counter()
+    artifact_path = Path(artifact_path or config.ARTIFACT_DIR / config.ARTIFACT_NAME)
+    detector = ActorDetector(load_registry(registry_path))
+    records = read_jsonl(passages_path)
+    articles = read_jsonl(articles_path) if Path(articles_path).is_file() else []
+    log.info("read %d passages and %d articles", len(records), len(articles))
+    texts, labels, groups = passage_examples(detector, records)
+    extra = article_examples(detector, articles)
+    texts, labels, groups = texts + extra[0], labels + extra[1], groups + extra[2]
+    log.info("%d examples (%d cut from articles)", len(texts), len(extra[0]))
+    splits = grouped_splits(labels, groups)
+    metrics: dict = {}
+    c = DEFAULT_C
+    if not quick:
+        c, metrics["cross_validation"] = choose_c(texts, labels, splits)
+        metrics["passages"] = passage_benchmarks(detector, records, c)
+    classifier = fit(texts, labels, splits, c)
+    manifest = {
+        "version": config.MODEL_VERSION,
+        "labels": list(config.LABELS),
+        "hyperparameters": {"C": c, "folds": len(splits), "seed": config.SEED},
+        "training_data_sha256": sha256_of_files(Path(passages_path), Path(articles_path)),
+        "training_counts": {
+            "passages": len(records),
+            "articles": len(articles),
+            "examples": len(texts),
+            "labels": dict(Counter(labels)),
+        },
+        "metrics": metrics,
+    }
+    if articles and not quick:
+        model = StanceModel(classifier, detector.registry, manifest)
+        metrics["training_articles_in_sample"] = score_articles(model, articles)[0]
+    manifest["training_seconds"] = round(time.perf_counter() - started, 1)
+    bundle = {"classifier": classifier, "masked": True}
+    manifest = artifact.save(bundle, manifest, artifact_path)
+    log.info("wrote %s in %.1f s", artifact_path, manifest["training_seconds"])
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--passages", type=Path, default=config.PASSAGES_PATH)
+    parser.add_argument("--articles", type=Path, default=config.ARTICLES_PATH)
+    parser.add_argument("--out", type=Path, default=config.ARTIFACT_DIR / config.ARTIFACT_NAME)
+    parser.add_argument("--registry", type=Path, default=config.REGISTRY_PATH)
+    parser.add_argument("--quick", action="store_true", help="skip model selection and baselines")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    manifest = train(args.passages, args.articles, args.out, args.registry, args.quick)
+    cv = manifest["metrics"].get("cross_validation")
+    if cv:
+        print(f"cross-validated passage macro-F1 {cv['macro_f1']:.3f}, F_avg {cv['f_avg']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
