@@ -18,7 +18,7 @@ ACTOR_NOUNS = (
     r"foreign minister|defen[cs]e minister|administration|side|delegation|envoys?|"
     r"spokes(?:man|woman|person)|counterparts?|cabinet|embassy|ambassador)\b"
 )
-_ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS)
+_ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS, re.IGNORECASE)
 
 _GROUP_NOUNS = (
     r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
@@ -65,16 +65,44 @@ _ROLE_NOUNS = (
     r"(?:spokes(?:man|woman|person)|minister|analyst|researcher|senator|adviser|advisor|official|"
     r"expert|fellow|director|head|chief|lawmaker|MP|MEP|ambassador|envoy|general|professor|"
     r"lecturer|commander|diplomat|secretary|chairman|chairwoman|chair|member|president|"
-    r"correspondent|reporter|editor|columnist|economist|strategist|officer|deputy)"
+    r"correspondent|reporter|editor|columnist|economist|strategist|officer|deputy|backbencher|"
+    r"leader|candidate|commentator|historian|scholar|scientist|veteran|activist|politician|"
+    r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host)"
 )
+_LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
     re.compile(r"\b(?P<title>" + _TITLE_WORDS + r")\s+(?P<name>" + _NAME + r")"),
+    re.compile(r"\b(?P<title>" + _LOWER_TITLES + r")\s+(?P<name>" + _NAME + r")"),
     re.compile(
         r"(?P<name>" + _NAME + r"),\s+(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b"
         r"(?P<title>" + _ROLE_NOUNS + r")\b"
     ),
+    re.compile(
+        r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
+    ),
+    re.compile(r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
+    re.compile(r"(?m)^\s*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
+    re.compile(
+        r"(?m)^\s*(?P<title>" + _ROLE_NOUNS + r"|Moderator|Host)\s*:\s*(?P<name>" + _NAME + r")",
+        re.I,
+    ),
     re.compile(r"(?P<name>" + _NAME + r")\s+(?:has\s+|had\s+|also\s+)?" + SPEECH_VERBS + r"\b"),
     re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s+(?P<name>" + _NAME + r")\b"),
+)
+_ORG_HEADS = (
+    r"(?:Party|Institute|Initiative|Centre|Center|Council|Foundation|Alliance|Forum|Movement|"
+    r"Front|League|Society|Association|Committee|Union|Campaign Group|Group|Fund|Agency|"
+    r"University|Studies)"
+)
+_ORG_PATTERNS = (
+    re.compile(
+        r"\b(?:[A-Z][\w'’&-]*\s+){1,5}"
+        + _ORG_HEADS
+        + r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*\s*){1,4})?(?<!\s)"
+    ),
+    re.compile(
+        r"\b" + _ORG_HEADS + r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*(?:\s+|\b)){1,4}(?<!\s)"
+    ),
 )
 _NOT_NAME_WORDS = frozenset(
     [
@@ -275,7 +303,8 @@ _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
 _ROLE_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
     r"spokes(?:man|woman|person)|senator|congressman|congresswoman|general|ambassador|envoy|"
-    r"analyst|researcher|commissioner|speaker|lawmakers|senators|group|MPs)\b"
+    r"analyst|researcher|commissioner|speaker|lawmakers|senators|group|MPs|institute|party|"
+    r"think tank|centre|center|council|committee|foundation)\b"
 )
 _LOCATION_BEFORE = re.compile(r"\b(?:in|inside|into|within|across|on|over|deep|deeper)\s+$")
 _ACTOR_BEFORE_LOCATION = re.compile(
@@ -386,11 +415,12 @@ class ActorDetector:
         """Find every actor mention in text."""
         found = _Found()
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        self._scan_groups(text, found)
         titles = self._scan_registry(text, tokens, found)
         self._resolve_titles(text, titles, found)
         self._scan_demonyms(text, tokens, found)
+        self._scan_organizations(text, found)
         self._scan_people(text, found)
-        self._scan_groups(text, found)
         self._scan_surnames(text, found)
         self._scan_references(text, found)
         mentions = sorted(found.mentions, key=lambda m: m.start)
@@ -446,11 +476,14 @@ class ActorDetector:
                 continue
             surface_end, actor_id, title_owners = matched
             span_start = self._with_article(text, start)
-            if actor_id is not None:
-                if span_start != start or not self._is_place(text, start, actor_id):
-                    found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
-            else:
+            if actor_id is None:
+                # A title may hold a name ("Chancellor Olaf Scholz"): keep scanning inside it.
                 titles.append((span_start, surface_end, title_owners))
+                index += 1
+                continue
+            is_actor = span_start != start or not self._is_place(text, start, actor_id)
+            if is_actor and found.free(span_start, surface_end):
+                found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
             while index < len(tokens) and tokens[index][0] < surface_end:
                 index += 1
         return titles
@@ -482,20 +515,23 @@ class ActorDetector:
         for start, end, owners in titles:
             present = [owner for owner in owners if owner in named]
             chosen = present if present else owners
-            if len(chosen) == 1:
-                found.add(self.registry_actor(chosen[0]), start, end, "title")
+            if len(chosen) != 1 or not found.free(start, end):
+                continue
+            # "German Chancellor Olaf Scholz": the name follows, so leave "German" to the country.
+            if any(m.key == chosen[0] and end <= m.start <= end + 2 for m in found.mentions):
+                continue
+            found.add(self.registry_actor(chosen[0]), start, end, "title")
 
     def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
-        """Claim "German officials", "the British government", "the French"."""
+        """Claim the demonym in "German officials", "Estonian Defence Minister X", "the French"."""
         for start, end in tokens:
             word = text[start:end]
             country = self._demonyms.get(word)
-            if country is not None:
-                noun = _ACTOR_NOUN.match(text, end)
-                if noun and found.free(start, noun.end()):
-                    span_start = self._with_article(text, start)
-                    found.add(self.registry_actor(country), span_start, noun.end(), "demonym")
-                    continue
+            if country is not None and _ACTOR_NOUN.match(text, end):
+                span_start = self._with_article(text, start)
+                if found.free(span_start, end):
+                    found.add(self.registry_actor(country), span_start, end, "demonym")
+                continue
             country = self._plural_demonyms.get(word.rstrip("."))
             if country is not None and text[max(0, start - 4) : start].lower() == "the ":
                 stop = start + len(word.rstrip("."))
@@ -510,7 +546,10 @@ class ActorDetector:
                 name = self._clean_name(text[start:end])
                 if name is None:
                     continue
+                start = text.index(name.split()[0], start)
                 end = start + len(name)
+                if text[start:end] != name:
+                    continue
                 if not found.free(start, end):
                     continue
                 key = "person:" + fold(name)
@@ -518,10 +557,33 @@ class ActorDetector:
                 found.add(Actor(key, name, "person"), start, end, "name")
                 self._note_role(found, key, title)
 
+    def _scan_organizations(self, text: str, found: _Found) -> None:
+        """Find organisations outside the registry by their head noun ("… Institute", "… Party")."""
+        for pattern in _ORG_PATTERNS:
+            for match in pattern.finditer(text):
+                words = match.group().split()
+                while words and words[0] in _NOT_NAME_WORDS:
+                    words = words[1:]
+                if len(words) < 2:
+                    continue
+                name = " ".join(words)
+                start = match.end() - len(name)
+                if not found.free(start, match.end()):
+                    continue
+                key = "org:" + fold(name)
+                found.add(Actor(key, name, "organization"), start, match.end(), "name")
+                head = re.search(_ORG_HEADS, name)
+                roles = {head.group().lower()} if head else set()
+                found.roles.setdefault(key, set()).update(roles | {"think tank"})
+
     def _clean_name(self, candidate: str) -> str | None:
         """A plausible personal name from a candidate span, or None."""
         words = candidate.split()
-        while words and (words[0] in _NOT_NAME_WORDS or not words[0][0].isupper()):
+        while words and (
+            words[0] in _NOT_NAME_WORDS
+            or not words[0][0].isupper()
+            or words[0].endswith(("'s", "’s", "'", "’"))
+        ):
             words = words[1:]
         while words and (words[-1] in _NOT_NAME_WORDS or not words[-1][0].isupper()):
             words = words[:-1]

@@ -70,5 +70,7 @@ def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
             ),
         ]
     )
-    classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    classifier = LogisticRegression(
+        C=c, solver="newton-cg", max_iter=3000, class_weight="balanced", random_state=seed
+    )
     return Pipeline([("features", features), ("classifier", classifier)])

@@ -93,7 +93,7 @@ def choose_c(texts, labels, splits) -> tuple[float, dict]:
 def fit(texts: list[str], labels: list[str], splits, c: float) -> CalibratedClassifierCV:
     """The final classifier: fitted on everything, calibrated on grouped out-of-fold scores."""
     calibrated = CalibratedClassifierCV(
-        build_pipeline(c=c, seed=config.SEED), method="sigmoid", cv=splits, ensemble=False
+        build_pipeline(c=c, seed=config.SEED), method="sigmoid", cv=splits, ensemble=False, n_jobs=2
     )
     return calibrated.fit(texts, labels)
 

@@ -27,7 +27,7 @@ def test_country_as_a_place_is_not_an_actor(detector) -> None:
 def test_demonym_before_an_actor_noun(detector) -> None:
     text = "German officials disagreed with the British, and Russian territory was hit."
     assert _mentions(detector, text) == [
-        ("germany", "German officials", "demonym"),
+        ("germany", "German", "demonym"),
         ("united_kingdom", "the British", "demonym"),
     ]
 
@@ -49,6 +49,14 @@ def test_person_by_role_apposition_and_pronoun(detector) -> None:
         ("person:jane doe", "Jane Doe", "name"),
         ("pentagon", "the Pentagon", "name"),
         ("person:jane doe", "She", "pronoun"),
+    ]
+
+
+def test_demonym_title_names_both_the_country_and_the_person(detector) -> None:
+    text = "German Chancellor Olaf Scholz refused."
+    assert _mentions(detector, text) == [
+        ("germany", "German", "demonym"),
+        ("olaf_scholz", "Olaf Scholz", "name"),
     ]
 
 
@@ -75,7 +83,7 @@ def test_title_resolves_to_the_holder_named_in_the_article(detector) -> None:
 
 def test_ambiguous_title_without_a_named_holder_falls_back_to_the_country(detector) -> None:
     assert _mentions(detector, "The German chancellor said no.") == [
-        ("germany", "The German chancellor", "demonym")
+        ("germany", "The German", "demonym")
     ]
 
 
