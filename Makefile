@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install train evaluate serve test lint
+.PHONY: help install train evaluate serve test lint check-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -33,7 +33,10 @@ evaluate: $(ARTIFACT) ## Score the held-out test articles and write reports/eval
 serve: $(ARTIFACT) ## Start gunicorn on PORT (8000) with WORKERS (2), training first if needed
 	PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/gunicorn -c gunicorn.conf.py "service.app:create_app()"
 
-test: $(STAMP) ## Run the test suite
+check-data: $(STAMP) ## Validate the labelled data and print its statistics
+	$(PY) -m training.check_data
+
+test: check-data ## Check the data, then run the test suite
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Lint with ruff

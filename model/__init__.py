@@ -27,4 +27,10 @@ def load(path: str | os.PathLike | None = None, registry_path: Path | None = Non
         registry = load_registry(registry_path)
     except RegistryError as error:
         raise ModelLoadError(str(error)) from error
-    return StanceModel(bundle["classifier"], registry, manifest, masked=bundle.get("masked", True))
+    return StanceModel(
+        bundle["classifier"],
+        registry,
+        manifest,
+        masked=bundle.get("masked", True),
+        aggregator=bundle.get("aggregator"),
+    )

@@ -30,7 +30,7 @@ class TargetContext(TransformerMixin, BaseEstimator):
         return [self._window(text) for text in texts]
 
     def _window(self, text: str) -> str:
-        """Side-tagged words within `width` tokens of every target mention."""
+        """Side-tagged words near every target mention, and the words right beside it."""
         tokens = _WORD.findall(text.lower())
         context: list[str] = []
         for index, token in enumerate(tokens):
@@ -39,6 +39,12 @@ class TargetContext(TransformerMixin, BaseEstimator):
             context.extend("L_" + t for t in tokens[max(0, index - self.width) : index])
             context.append("|")
             context.extend("R_" + t for t in tokens[index + 1 : index + 1 + self.width])
+            context.append("|")
+            # The words right beside the target tell its role: "let X", "X said", "X's refusal".
+            for offset, tag in ((-2, "B2_"), (-1, "B1_"), (1, "A1_"), (2, "A2_")):
+                position = index + offset
+                word = tokens[position] if 0 <= position < len(tokens) else "EDGE"
+                context.append(tag + word)
             context.append("|")
         return " ".join(context) or "NO_TARGET"
 

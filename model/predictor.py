@@ -9,10 +9,12 @@ import numpy as np
 
 from model.actors import Actor, ActorDetector, Detection, Mention
 from model.attribution import TARGET, Attributor, Passage, mask
-from model.registry import Registry
+from model.config import LABELS, STANCES
+from model.registry import ACTOR_TYPES, Registry
 from model.text import fold, split_sentences
 
 MAX_EVIDENCE = 3
+ACTOR_TYPES_ORDER = tuple(sorted(ACTOR_TYPES))
 # Two opposite stances in one article: the later one wins if both are at least this sure.
 CHANGE_OF_POSITION = 0.5
 
@@ -116,32 +118,68 @@ def masked_passage(detector: ActorDetector, text: str, name: str) -> str:
     return StanceModel.target_text(mask(text, 0, len(text), detection.mentions, key))
 
 
-def aggregate(probabilities: np.ndarray, labels: list[str]) -> tuple[str, float, dict[str, float]]:
-    """An actor's stance from its passages: the strongest stance signal, the latest if opposed."""
+def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Scores without a trained aggregator: strongest favor and against, weakest none."""
     column = {label: i for i, label in enumerate(labels)}
     strongest = probabilities.max(axis=0)
     raw = {label: float(strongest[column[label]]) for label in labels if label != "none"}
     raw["none"] = float(probabilities[:, column["none"]].min())
     total = sum(raw.values())
-    scores = {label: round(raw[label] / total, 4) for label in labels}
-    stance = max(scores, key=scores.get)
+    return {label: round(raw[label] / total, 4) for label in labels}
+
+
+def latest_position(probabilities: np.ndarray, labels: list[str]) -> str | None:
+    """When sure passages hold both favor and against, the stance of the later one."""
+    column = {label: i for i, label in enumerate(labels)}
     winners = probabilities.argmax(axis=1)
-    sure = {
+    last_sure = {
         label: int(np.flatnonzero(winners == column[label])[-1])
-        for label in ("favor", "against")
-        if (probabilities[:, column[label]] >= CHANGE_OF_POSITION).any()
-        and (winners == column[label]).any()
+        for label in STANCES
+        if (probabilities[winners == column[label], column[label]] >= CHANGE_OF_POSITION).any()
     }
-    if len(sure) == 2:
-        stance = max(sure, key=sure.get)
-    return stance, scores[stance], scores
+    return max(last_sure, key=last_sure.get) if len(last_sure) == 2 else None
+
+
+def actor_features(
+    probabilities: np.ndarray, labels: list[str], actor_type: str, registered: bool, mentions: int
+) -> np.ndarray:
+    """What the article-level aggregator reads about one actor and its passages."""
+    ordered = probabilities[:, [labels.index(label) for label in LABELS]]
+    counts = [np.log1p(len(ordered)), np.log1p(mentions), float(registered)]
+    kinds = [float(actor_type == kind) for kind in ACTOR_TYPES_ORDER]
+    return np.concatenate([ordered.max(0), ordered.mean(0), ordered.min(0), counts, kinds])
+
+
+@dataclass(slots=True)
+class ActorAnalysis:
+    """One actor's passages and their class probabilities, before aggregation."""
+
+    name: str
+    key: str
+    actor: Actor | None
+    passages: list[Passage]
+    probabilities: np.ndarray | None
+    mentions: list[Span]
+
+    def features(self, labels: list[str], registered: bool) -> np.ndarray:
+        """The aggregator's input for this actor."""
+        kind = self.actor.type if self.actor else "person"
+        return actor_features(self.probabilities, labels, kind, registered, len(self.mentions))
 
 
 class StanceModel:
     """A trained classifier with the registry: predicts every actor's stance in an article."""
 
-    def __init__(self, classifier, registry: Registry, manifest: dict, masked: bool = True) -> None:
+    def __init__(
+        self,
+        classifier,
+        registry: Registry,
+        manifest: dict,
+        masked: bool = True,
+        aggregator=None,
+    ) -> None:
         self.classifier = classifier
+        self.aggregator = aggregator
         self.manifest = manifest
         self.version = str(manifest.get("version", "unknown"))
         self.labels = [str(label) for label in classifier.classes_]
@@ -150,6 +188,10 @@ class StanceModel:
 
     def predict(self, text: str, actors: list[str] | None = None) -> ArticleStances:
         """Each actor's stance, confidence, mentions and evidence in `text`."""
+        return ArticleStances([self._actor_stance(text, a) for a in self.analyse(text, actors)])
+
+    def analyse(self, text: str, actors: list[str] | None = None) -> list[ActorAnalysis]:
+        """Every actor's (or each requested actor's) passages, classified."""
         detection = self.detector.detect(text)
         wanted: list[tuple[str, str]] = []
         for name in actors or []:
@@ -164,20 +206,28 @@ class StanceModel:
         mentions = self._mentions_by_actor(text, detection)
         known = {actor.key: actor for actor in detection.actors}
         chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
-        return ArticleStances(
-            [
-                self._actor_stance(
-                    name,
-                    key,
-                    known.get(key),
-                    text,
-                    passages.get(key, []),
-                    probabilities.get(key),
-                    mentions.get(key, []),
-                )
-                for name, key in chosen
-            ]
-        )
+        return [
+            ActorAnalysis(
+                name,
+                key,
+                known.get(key),
+                passages.get(key, []),
+                probabilities.get(key),
+                mentions.get(key, []),
+            )
+            for name, key in chosen
+        ]
+
+    def scores(self, analysis: ActorAnalysis) -> dict[str, float]:
+        """Article-level scores of an actor: the trained aggregator's, or the rule's."""
+        if self.aggregator is None:
+            return rule_scores(analysis.probabilities, self.labels)
+        registered = analysis.key in self.detector.registry.actors
+        row = self.aggregator.predict_proba(analysis.features(self.labels, registered)[None, :])[0]
+        return {
+            str(label): round(float(v), 4)
+            for label, v in zip(self.aggregator.classes_, row, strict=True)
+        }
 
     def _classify(self, text: str, passages: dict[str, list[Passage]]) -> dict[str, np.ndarray]:
         """Class probabilities for every actor's passages, in one call to the classifier."""
@@ -212,31 +262,20 @@ class StanceModel:
             )
         return spans
 
-    def _actor_stance(
-        self,
-        name: str,
-        key: str,
-        actor: Actor | None,
-        text: str,
-        passages: list[Passage],
-        probabilities: np.ndarray | None,
-        mentions: list[Span],
-    ) -> ActorStance:
+    def _actor_stance(self, text: str, analysis: ActorAnalysis) -> ActorStance:
         """One actor's stance from its passages; `none` with no evidence when it is absent."""
-        kind = actor.type if actor else self._type_of(name)
-        if probabilities is None or not passages:
+        kind = analysis.actor.type if analysis.actor else self._type_of(analysis.name)
+        base = (analysis.name, kind)
+        if analysis.probabilities is None or not analysis.passages:
             scores = {label: (1.0 if label == "none" else 0.0) for label in self.labels}
-            return ActorStance(name, kind, "none", 1.0, scores, mentions, [], key)
-        stance, confidence, scores = aggregate(probabilities, self.labels)
+            return ActorStance(*base, "none", 1.0, scores, analysis.mentions, [], analysis.key)
+        scores = self.scores(analysis)
+        stance = max(scores, key=scores.get)
+        if stance != "none":
+            stance = latest_position(analysis.probabilities, self.labels) or stance
+        evidence = self._evidence(text, analysis.passages, analysis.probabilities, stance)
         return ActorStance(
-            name,
-            kind,
-            stance,
-            confidence,
-            scores,
-            mentions,
-            self._evidence(text, passages, probabilities, stance),
-            key,
+            *base, stance, scores[stance], scores, analysis.mentions, evidence, analysis.key
         )
 
     def _type_of(self, name: str) -> str:

@@ -8,6 +8,8 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 import model
 from model import config
 from model.actors import ActorDetector
@@ -15,10 +17,11 @@ from model.features import build_pipeline
 from model.predictor import StanceModel
 from training.data import read_jsonl
 from training.metrics import label_scores, score_articles
-from training.train import passage_examples
+from training.train import article_examples, fit, passage_examples
 
 log = logging.getLogger("stancewatch.evaluate")
 MOST_CONFIDENT_ERRORS = 20
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
 
 def unmasked_baseline(stance_model: StanceModel) -> StanceModel:
@@ -38,10 +41,8 @@ class MajorityBaseline:
         self.majority = Counter(labels).most_common(1)[0][0]
         self.classes_ = list(config.LABELS)
 
-    def predict_proba(self, texts: list[str]):
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probability one for the majority label."""
-        import numpy as np
-
         row = [1.0 if label == self.majority else 0.0 for label in self.classes_]
         return np.array([row] * len(texts))
 
@@ -54,11 +55,34 @@ def passage_scores(classifier, detector: ActorDetector, records: list[dict], mas
     return label_scores(labels, [classes[int(row.argmax())] for row in probabilities])
 
 
+def learning_curve(stance_model: StanceModel, test_articles: list[dict]) -> list[dict]:
+    """Test-article F_avg when trained on growing shares of the training stories."""
+    detector = stance_model.detector
+    texts, labels, groups = passage_examples(detector, read_jsonl(config.PASSAGES_PATH))
+    if config.ARTICLES_PATH.is_file():
+        extra = article_examples(detector, read_jsonl(config.ARTICLES_PATH))
+        texts, labels, groups = texts + extra[0], labels + extra[1], groups + extra[2]
+    stories = sorted(set(groups))
+    order = np.random.default_rng(config.SEED).permutation(len(stories))
+    c = stance_model.manifest.get("hyperparameters", {}).get("C", 2.0)
+    curve = []
+    for fraction in CURVE_FRACTIONS:
+        chosen = {stories[i] for i in order[: max(2, round(fraction * len(stories)))]}
+        rows = [i for i, group in enumerate(groups) if group in chosen]
+        sub = ([texts[i] for i in rows], [labels[i] for i in rows], [groups[i] for i in rows])
+        classifier = fit(sub[0], sub[1], c)
+        scores, _ = score_articles(StanceModel(classifier, detector.registry, {}), test_articles)
+        curve.append({"fraction": fraction, "examples": len(rows), "f_avg": scores["f_avg"]})
+        log.info("learning curve: %.0f%% of stories, F_avg %.3f", 100 * fraction, scores["f_avg"])
+    return curve
+
+
 def evaluate(
     artifact: Path | None = None,
     test_articles: Path = config.TEST_ARTICLES_PATH,
     test_passages: Path = config.TEST_PASSAGES_PATH,
     report_path: Path = config.REPORTS_DIR / "evaluation.json",
+    curve: bool = True,
 ) -> dict:
     """Article- and passage-level scores of the model and its baselines on the test split."""
     stance_model = model.load(artifact)
@@ -80,6 +104,8 @@ def evaluate(
             report["passages"][name] = passage_scores(
                 system.classifier, stance_model.detector, passages, masked=system.masked
             )
+    if curve:
+        report["learning_curve"] = learning_curve(stance_model, articles)
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return report
@@ -101,6 +127,18 @@ def format_table(report: dict) -> str:
                 f"{'' if recall is None else f'{recall:.3f}':>8}"
             )
     lines.append("* required-actor recall: gold actors with a stance that the model found")
+    for point in report.get("learning_curve", []):
+        lines.append(
+            f"learning curve: {point['fraction']:.0%} of training stories "
+            f"({point['examples']} examples) -> test-article F_avg {point['f_avg']:.3f}"
+        )
+    lines.append(f"most confident errors ({len(report.get('most_confident_errors', []))}):")
+    for error in report.get("most_confident_errors", []):
+        evidence = (error["evidence"] or [""])[0].replace("\n", " ")[:110]
+        lines.append(
+            f"  {error['article']} {error['actor']}: gold {error['gold']}, "
+            f"predicted {error['predicted']} ({error['confidence']:.2f}) {evidence}"
+        )
     return "\n".join(lines)
 
 
@@ -111,9 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, default=config.TEST_ARTICLES_PATH)
     parser.add_argument("--passages", type=Path, default=config.TEST_PASSAGES_PATH)
     parser.add_argument("--report", type=Path, default=config.REPORTS_DIR / "evaluation.json")
+    parser.add_argument("--no-curve", action="store_true", help="skip the learning curve")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    report = evaluate(args.artifact, args.articles, args.passages, args.report)
+    report = evaluate(args.artifact, args.articles, args.passages, args.report, not args.no_curve)
     print(format_table(report))
     print(f"wrote {args.report}")
     return 0

@@ -33,6 +33,18 @@ def label_scores(gold: list[str], predicted: list[str]) -> dict:
     }
 
 
+def gold_stances(registry: Registry, article: dict, found: dict[str, str]) -> dict[str, str]:
+    """Actor key -> gold stance, with keys as the detector made them (`found`: key -> name)."""
+    by_name = {_strip_article(name): key for key, name in found.items()}
+    by_name.update({key.split(":", 1)[-1]: key for key in found if ":" in key})
+    gold = {}
+    for item in article["actors"]:
+        name = _strip_article(item["actor"])
+        key = registry.resolve(item["actor"]) or by_name.get(name) or "gold:" + name
+        gold[key] = item["stance"]
+    return gold
+
+
 @dataclass(slots=True)
 class ArticleTally:
     """Actor decisions collected over articles."""
@@ -46,12 +58,7 @@ class ArticleTally:
     def add(self, registry: Registry, article: dict, answer: ArticleStances) -> None:
         """Score one article: every gold or predicted actor is one decision."""
         predicted = {a.key: a for a in answer.actors}
-        by_name = {_strip_article(a.actor): a.key for a in answer.actors}
-        gold: dict[str, str] = {}
-        for item in article["actors"]:
-            name = item["actor"]
-            key = registry.resolve(name) or by_name.get(_strip_article(name))
-            gold[key or "gold:" + _strip_article(name)] = item["stance"]
+        gold = gold_stances(registry, article, {a.key: a.actor for a in answer.actors})
         for key in dict.fromkeys([*gold, *predicted]):
             truth = gold.get(key, "none")
             guess = predicted[key].stance if key in predicted else "none"

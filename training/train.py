@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from model import artifact, config
@@ -21,7 +21,7 @@ from model.predictor import StanceModel, find_actor, masked_passage
 from model.registry import load_registry
 from model.text import split_sentences
 from training.data import read_jsonl, sha256_of_files
-from training.metrics import label_scores, score_articles
+from training.metrics import gold_stances, label_scores
 
 log = logging.getLogger("stancewatch.train")
 
@@ -90,12 +90,44 @@ def choose_c(texts, labels, splits) -> tuple[float, dict]:
     return best, results[best]
 
 
-def fit(texts: list[str], labels: list[str], splits, c: float) -> CalibratedClassifierCV:
-    """The final classifier: fitted on everything, calibrated on grouped out-of-fold scores."""
-    calibrated = CalibratedClassifierCV(
-        build_pipeline(c=c, seed=config.SEED), method="sigmoid", cv=splits, ensemble=False, n_jobs=2
-    )
-    return calibrated.fit(texts, labels)
+def fit(texts: list[str], labels: list[str], c: float):
+    """The passage classifier fitted on every example."""
+    return build_pipeline(c=c, seed=config.SEED).fit(texts, labels)
+
+
+def aggregator_examples(
+    detector: ActorDetector, passages: tuple[list, list, list], articles: list[dict], c: float
+) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold actor features and gold stances for the training articles.
+
+    Each fold's classifier never saw the articles it scores, so the aggregator learns from
+    passage probabilities like those it will meet on new articles.
+    """
+    features, stances = [], []
+    ids = np.arange(len(articles))
+    for train_ids, held_ids in GroupKFold(n_splits=min(FOLDS, len(articles))).split(
+        ids, groups=ids
+    ):
+        extra = article_examples(detector, [articles[i] for i in train_ids])
+        classifier = fit(passages[0] + extra[0], passages[1] + extra[1], c)
+        fold_model = StanceModel(classifier, detector.registry, {})
+        for index in held_ids:
+            analyses = fold_model.analyse(articles[index]["text"])
+            found = {analysis.key: analysis.name for analysis in analyses}
+            gold = gold_stances(detector.registry, articles[index], found)
+            for analysis in analyses:
+                if analysis.probabilities is None:
+                    continue
+                registered = analysis.key in detector.registry.actors
+                features.append(analysis.features(fold_model.labels, registered))
+                stances.append(gold.get(analysis.key, "none"))
+    return np.vstack(features), stances
+
+
+def fit_aggregator(features: np.ndarray, stances: list[str]) -> LogisticRegression:
+    """The article-level aggregator: actor features to a calibrated stance."""
+    aggregator = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    return aggregator.fit(features, stances)
 
 
 def passage_benchmarks(detector, records, c) -> dict:
@@ -138,7 +170,13 @@ def train(
     if not quick:
         c, metrics["cross_validation"] = choose_c(texts, labels, splits)
         metrics["passages"] = passage_benchmarks(detector, records, c)
-    classifier = fit(texts, labels, splits, c)
+    classifier = fit(texts, labels, c)
+    aggregator = None
+    if len(articles) >= FOLDS:
+        passage_part = passage_examples(detector, records)
+        features, stances = aggregator_examples(detector, passage_part, articles, c)
+        aggregator = fit_aggregator(features, stances)
+        log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
     manifest = {
         "version": config.MODEL_VERSION,
         "labels": list(config.LABELS),
@@ -152,11 +190,8 @@ def train(
         },
         "metrics": metrics,
     }
-    if articles and not quick:
-        model = StanceModel(classifier, detector.registry, manifest)
-        metrics["training_articles_in_sample"] = score_articles(model, articles)[0]
     manifest["training_seconds"] = round(time.perf_counter() - started, 1)
-    bundle = {"classifier": classifier, "masked": True}
+    bundle = {"classifier": classifier, "aggregator": aggregator, "masked": True}
     manifest = artifact.save(bundle, manifest, artifact_path)
     log.info("wrote %s in %.1f s", artifact_path, manifest["training_seconds"])
     return manifest
