@@ -103,3 +103,11 @@ def test_he_resolves_to_the_nearest_man(detector) -> None:
 def test_media_from_registry(detector) -> None:
     found = detector.detect("The decision was first reported by Reuters.")
     assert [(a.key, a.type) for a in found.actors] == [("reuters", "media")]
+
+
+def test_surname_alias_followed_by_a_surname_is_another_person(detector) -> None:
+    text = "Graham said the limits must go.\n— Graham McAllister, Kingston, Ont."
+    assert [(a.key, a.name) for a in detector.detect(text).actors] == [
+        ("lindsey_graham", "Lindsey Graham"),
+        ("person:graham mcallister", "Graham McAllister"),
+    ]

@@ -61,3 +61,17 @@ def test_passages_group_consecutive_sentences_of_one_paragraph(detector) -> None
         "Scholz spoke. He refused.",
         "Scholz left.",
     ]
+
+
+def test_transcript_lines_belong_to_their_speaker(detector) -> None:
+    text = (
+        "Spokesperson: Rasmus Kjaer.\nQ: Will the jets be restricted?\nA: No, they will not.\n"
+        "HOST: With me is Ingrid Solberg, a researcher.\nSOLBERG: The limits are a mistake."
+    )
+    attributor = _attributor(detector, text)
+    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
+    speakers = {lines[i]: key for i, key in attributor.transcript_speakers().items()}
+    assert speakers == {
+        "A: No, they will not.": "person:rasmus kjaer",
+        "SOLBERG: The limits are a mistake.": "person:ingrid solberg",
+    }

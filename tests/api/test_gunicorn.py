@@ -1,0 +1,189 @@
+"""The real server: gunicorn with two workers on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+import model
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = (
+    "German Chancellor Olaf Scholz said Germany would not send Taurus missiles. "
+    "Poland urged allies to lift the limits on strikes inside Russia."
+)
+BOOT_SECONDS = 90
+REQUEST_SECONDS = 30
+
+
+@dataclass
+class Server:
+    """A running gunicorn and where to find its traces."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+    pidfile: Path
+
+    def log_events(self) -> list[dict]:
+        """The JSON lines the app wrote (gunicorn's own lines are plain text)."""
+        lines = self.log.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def _free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_workers(server: Server, workers: int) -> None:
+    """Block until every worker has loaded its model and /health answers."""
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline:
+        assert server.process.poll() is None, server.log.read_text(encoding="utf-8")
+        loaded = [e for e in server.log_events() if e["event"] == "model loaded"]
+        if len(loaded) >= workers:
+            try:
+                with requests.get(f"{server.url}/health", timeout=REQUEST_SECONDS) as response:
+                    if response.status_code == 200:
+                        return
+            except requests.ConnectionError:
+                pass
+        time.sleep(0.2)
+    pytest.fail("gunicorn did not start:\n" + server.log.read_text(encoding="utf-8"))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn gracefully (so it cleans up), forcibly if it hangs."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
+    """gunicorn with gunicorn.conf.py, two workers, stopped (forcibly if need be) afterwards."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "STANCE_MODEL_PATH": str(model_artifact),
+        "WORKERS": "2",
+        "PORT": str(port),
+        "STANCE_PIDFILE": str(tmp_path / "gunicorn.pid"),
+        "LOG_LEVEL": "info",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py must make its own
+    log = tmp_path / "server.log"
+    command = [
+        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    running = Server(process, f"http://127.0.0.1:{port}", log, tmp_path / "gunicorn.pid")
+    try:
+        _wait_for_workers(running, 2)
+        yield running
+    finally:
+        _stop(process)
+
+
+def _probe(port: str) -> int:
+    """The exit status of the container health probe against `port`."""
+    env = {**os.environ, "PORT": port}
+    command = [sys.executable, "-m", "service.healthcheck"]
+    return subprocess.run(command, cwd=ROOT, env=env, timeout=REQUEST_SECONDS).returncode
+
+
+def _predict(url: str) -> int:
+    """POST the article on a fresh connection; return the status."""
+    with requests.post(f"{url}/predict", json={"text": ARTICLE}, timeout=REQUEST_SECONDS) as r:
+        return r.status_code
+
+
+def _predict_count(metrics_text: str) -> float:
+    """The /predict 200 count in a Prometheus exposition."""
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            wanted = {"endpoint": "/predict", "method": "POST", "status": "200"}
+            if sample.name == "stancewatch_http_requests_total" and sample.labels == wanted:
+                return sample.value
+    return 0.0
+
+
+def test_gunicorn_serves_counts_all_workers_and_stops_cleanly(
+    server: Server, check_response, stance_model: model.StanceModel
+) -> None:
+    with requests.get(f"{server.url}/openapi.json", timeout=REQUEST_SECONDS) as response:
+        doc = response.json()
+
+    with requests.post(f"{server.url}/predict", json={"text": ARTICLE}, timeout=30) as answer:
+        assert answer.status_code == 200
+        check_response(doc, "POST", "/predict", 200, answer.headers, answer.content)
+        body = answer.json()
+    assert body["model"] == {"version": stance_model.version}
+    assert body["actors"] == stance_model.predict(ARTICLE).to_dict()["actors"]
+    assert {"Germany", "Poland"} <= {actor["actor"] for actor in body["actors"]}
+
+    with requests.post(f"{server.url}/predict", data=b"{", timeout=30,
+                       headers={"Content-Type": "application/json"}) as bad:  # fmt: skip
+        assert bad.status_code == 400
+        check_response(doc, "POST", "/predict", 400, bad.headers, bad.content)
+        assert bad.json()["error"]["code"] == "malformed_json"
+
+    # Concurrent requests on fresh connections land on both workers; keep the count exact.
+    sent = 1
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(5):
+            statuses = list(pool.map(lambda _: _predict(server.url), range(24)))
+            assert statuses == [200] * 24
+            sent += 24
+            served_by = {
+                e["pid"]
+                for e in server.log_events()
+                if e["event"] == "request" and e["path"] == "/predict" and e["status"] == 200
+            }
+            if len(served_by) == 2:
+                break
+    assert len(served_by) == 2, "every request went to one worker"
+
+    with requests.get(f"{server.url}/metrics", timeout=REQUEST_SECONDS) as metrics:
+        assert metrics.status_code == 200
+        check_response(doc, "GET", "/metrics", 200, metrics.headers, metrics.content)
+        assert _predict_count(metrics.text) == sent
+
+    assert int(server.pidfile.read_text().strip()) == server.process.pid
+    multiproc_dir = next(
+        line.split("prometheus multiprocess dir: ", 1)[1].strip()
+        for line in server.log.read_text(encoding="utf-8").splitlines()
+        if "prometheus multiprocess dir: " in line
+    )
+    assert Path(multiproc_dir).is_dir()
+
+    port = server.url.rsplit(":", 1)[1]
+    assert _probe(port) == 0
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=30) == 0
+    assert _probe(port) == 1
+    assert not server.pidfile.exists()
+    assert not Path(multiproc_dir).exists()
+    assert "Shutting down: Master" in server.log.read_text(encoding="utf-8")
