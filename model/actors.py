@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from model.registry import Registry, RegistryActor
 from model.text import fold
 
+# How far back (in characters) "he", "she" or "the minister" may look for their actor.
+REFERENCE_REACH = 600
 _TOKEN = re.compile(r"\w(?:[\w'’.&-]*\w)?\.?")
 
 # Nouns that make a demonym ("German officials") or a group ("Republican senators") an actor.
@@ -299,6 +302,7 @@ _NOT_NAME_WORDS = frozenset(
         "France",
     ]
 )
+_NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
 _ROLE_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
@@ -337,21 +341,24 @@ class Mention:
 class _Found:
     """Actors and mentions collected while scanning one text."""
 
+    taken: bytearray
     actors: dict[str, Actor] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
-    taken: list[tuple[int, int]] = field(default_factory=list)
+    first_start: dict[str, int] = field(default_factory=dict)
     roles: dict[str, set[str]] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
 
     def free(self, start: int, end: int) -> bool:
         """True when no mention already covers any of start..end."""
-        return all(end <= s or start >= e for s, e in self.taken)
+        # A byte per character keeps this check proportional to the span, not to the mentions.
+        return not any(self.taken[start:end])
 
     def add(self, actor: Actor, start: int, end: int, kind: str) -> None:
         """Record a mention of an actor, claiming its span."""
         self.actors.setdefault(actor.key, actor)
         self.mentions.append(Mention(actor.key, start, end, kind))
-        self.taken.append((start, end))
+        self.taken[start:end] = b"\x01" * (end - start)
+        self.first_start[actor.key] = min(start, self.first_start.get(actor.key, start))
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +420,7 @@ class ActorDetector:
 
     def detect(self, text: str) -> Detection:
         """Find every actor mention in text."""
-        found = _Found()
+        found = _Found(bytearray(len(text)))
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         self._scan_groups(text, found)
         titles = self._scan_registry(text, tokens, found)
@@ -421,7 +428,7 @@ class ActorDetector:
         self._scan_demonyms(text, tokens, found)
         self._scan_organizations(text, found)
         self._scan_people(text, found)
-        self._scan_surnames(text, found)
+        self._scan_surnames(text, tokens, found)
         self._scan_references(text, found)
         mentions = sorted(found.mentions, key=lambda m: m.start)
         order = list(dict.fromkeys(m.key for m in mentions))
@@ -482,11 +489,22 @@ class ActorDetector:
                 index += 1
                 continue
             is_actor = span_start != start or not self._is_place(text, start, actor_id)
+            if self._is_first_name(text, surface_end, actor_id, span_start, start):
+                is_actor = False
             if is_actor and found.free(span_start, surface_end):
                 found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
             while index < len(tokens) and tokens[index][0] < surface_end:
                 index += 1
         return titles
+
+    def _is_first_name(
+        self, text: str, end: int, actor_id: str, span_start: int, start: int
+    ) -> bool:
+        """True when a one-word surname alias is followed by another name ("Graham McAllister")."""
+        if self.registry.actors[actor_id].type != "person" or " " in text[span_start:end]:
+            return False
+        following = _NEXT_NAME.match(text, end)
+        return following is not None and start == span_start
 
     def _match_at(
         self, text: str, tokens: list[tuple[int, int]], index: int
@@ -518,7 +536,7 @@ class ActorDetector:
             if len(chosen) != 1 or not found.free(start, end):
                 continue
             # "German Chancellor Olaf Scholz": the name follows, so leave "German" to the country.
-            if any(m.key == chosen[0] and end <= m.start <= end + 2 for m in found.mentions):
+            if not found.free(end, min(len(text), end + 2)):
                 continue
             found.add(self.registry_actor(chosen[0]), start, end, "title")
 
@@ -590,12 +608,19 @@ class ActorDetector:
         capitalised = [w for w in words if w[0].isupper()]
         if len(capitalised) < 2 or not words[0][0].isupper() or not words[-1][0].isupper():
             return None
-        if any(w in _NOT_NAME_WORDS or w in self._aliases or w in self._demonyms for w in words):
+        if any(
+            w in _NOT_NAME_WORDS or w in self._demonyms or self._names_non_person(w) for w in words
+        ):
             return None
         if any(w.isupper() and len(w) > 2 for w in words):
             return None
         name = " ".join(words)
         return name if name.endswith(words[-1]) else None
+
+    def _names_non_person(self, word: str) -> bool:
+        """True when a word alone is the registry name of a country, organisation or outlet."""
+        owner = self._aliases.get(word)
+        return owner is not None and self.registry.actors[owner].type != "person"
 
     @staticmethod
     def _note_role(found: _Found, key: str, title: str) -> None:
@@ -620,38 +645,50 @@ class ActorDetector:
                 head = phrase.lower().split()[-1]
                 found.roles.setdefault(key, set()).update({"group", head, head.rstrip("s")})
 
-    def _scan_surnames(self, text: str, found: _Found) -> None:
+    def _scan_surnames(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
         """Claim a bare surname once the full name has appeared ("Mike Johnson" … "Johnson")."""
-        people = [a for a in found.actors.values() if a.type == "person" and " " in a.name]
-        for actor in people:
+        by_surname: dict[str, Actor] = {}
+        for actor in found.actors.values():
             surname = actor.name.split()[-1]
-            if len(surname) < 3:
+            if actor.type == "person" and " " in actor.name and len(surname) >= 3:
+                by_surname.setdefault(surname, actor)
+        if not by_surname:
+            return
+        for start, end in tokens:
+            actor = by_surname.get(self._strip_possessive(text[start:end]))
+            if actor is None or start <= found.first_start[actor.key]:
                 continue
-            first = min(m.start for m in found.mentions if m.key == actor.key)
-            for match in re.finditer(r"\b" + re.escape(surname) + r"\b", text):
-                if match.start() > first and found.free(*match.span()):
-                    found.add(actor, match.start(), match.end(), "surname")
+            stop = start + len(actor.name.split()[-1])
+            if found.free(start, stop):
+                found.add(actor, start, stop, "surname")
 
     def _scan_references(self, text: str, found: _Found) -> None:
         """Resolve "he", "she", "the minister", "the group" to the nearest fitting actor before."""
         named = sorted(found.mentions, key=lambda m: m.start)
+        ends = [m.end for m in named]
         for match in _PRONOUN.finditer(text):
             gender = "m" if match.group("pronoun").lower() == "he" else "f"
-            key = self._nearest(named, match.start(), lambda k, g=gender: self._fits(found, k, g))
+            key = self._nearest(
+                named, ends, match.start(), lambda k, g=gender: self._fits(found, k, g)
+            )
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
         for match in _ROLE_REFERENCE.finditer(text):
             role = match.group("role").lower().rstrip("s")
-            key = self._nearest(named, match.start(), lambda k, r=role: self._has_role(found, k, r))
+            key = self._nearest(
+                named, ends, match.start(), lambda k, r=role: self._has_role(found, k, r)
+            )
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "title")
 
     @staticmethod
-    def _nearest(mentions: list[Mention], before: int, accept) -> str | None:
-        """The key of the closest mention ending before `before` that `accept` admits."""
-        for mention in reversed(mentions):
-            if mention.end <= before and before - mention.end < 600 and accept(mention.key):
-                return mention.key
+    def _nearest(mentions: list[Mention], ends: list[int], before: int, accept) -> str | None:
+        """The key of the closest mention ending before `before` (within reach) that fits."""
+        index = bisect.bisect_right(ends, before) - 1
+        while index >= 0 and before - mentions[index].end < REFERENCE_REACH:
+            if mentions[index].end <= before and accept(mentions[index].key):
+                return mentions[index].key
+            index -= 1
         return None
 
     def _fits(self, found: _Found, key: str, gender: str) -> bool:

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 from model.actors import SPEECH_VERBS, Mention
-from model.text import Sentence, quote_spans
+from model.text import Sentence, fold, quote_spans
 
 TARGET = "TGTACTOR"
 OTHER = "OTHACTOR"
 MAX_PASSAGE_SENTENCES = 3
 
+_TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-ZÀ-Þ][\w .'-]{0,30}?)\s*:\s*")
 _SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|\baccording to\b|:\s*$")
 
 
@@ -47,8 +48,10 @@ class Attributor:
         self.text = text
         self.sentences = sentences
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self.mentions]
         self._starts = [s.start for s in sentences]
         self._quotes = quote_spans(text)
+        self._quote_starts = [start for start, _ in self._quotes]
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence that holds a character offset."""
@@ -56,7 +59,8 @@ class Attributor:
 
     def _outside_quotes(self, mention: Mention) -> bool:
         """True when a mention is not inside quoted speech."""
-        return not any(s <= mention.start and mention.end <= e for s, e in self._quotes)
+        index = bisect.bisect_right(self._quote_starts, mention.start) - 1
+        return index < 0 or mention.end > self._quotes[index][1]
 
     def _speaker(self, index: int) -> str | None:
         """The actor who speaks in a sentence: the unquoted mention nearest a speech verb."""
@@ -76,7 +80,9 @@ class Attributor:
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions that lie inside start..end."""
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        first = bisect.bisect_left(self._mention_starts, start)
+        last = bisect.bisect_left(self._mention_starts, end, lo=first)
+        return [m for m in self.mentions[first:last] if m.end <= end]
 
     def quote_speakers(self) -> dict[int, str]:
         """Sentence index -> speaker, for every sentence of quoted speech with a known speaker."""
@@ -107,9 +113,36 @@ class Attributor:
         by_actor: dict[str, set[int]] = {}
         for mention in self.mentions:
             by_actor.setdefault(mention.key, set()).add(self.sentence_at(mention.start))
-        for index, speaker in self.quote_speakers().items():
+        for index, speaker in [*self.quote_speakers().items(), *self.transcript_speakers().items()]:
             by_actor.setdefault(speaker, set()).add(index)
         return {key: sorted(indices) for key, indices in by_actor.items()}
+
+    def transcript_speakers(self) -> dict[int, str]:
+        """Sentence index -> speaker for transcript lines ("PEVKUR: …", "A: …" after "Name:")."""
+        surnames: dict[str, str] = {}
+        for mention in self.mentions:
+            words = self.text[mention.start : mention.end].split()
+            if words and mention.kind in ("name", "surname"):
+                surnames.setdefault(fold(words[-1]), mention.key)
+        speakers: dict[int, str] = {}
+        answering: str | None = None
+        for index, sentence in enumerate(self.sentences):
+            label = _TRANSCRIPT_LABEL.match(self.text, sentence.start, sentence.end)
+            if label is None:
+                continue
+            name = label.group("label")
+            declared = self._mentions_in(label.end(), sentence.end)
+            if name.isupper() and len(name) > 2:
+                speaker = surnames.get(fold(name.split()[-1]))
+            elif name in ("A", "Answer"):
+                speaker = answering
+            else:
+                speaker = declared[0].key if declared else None
+                answering = speaker or answering
+                continue
+            if speaker is not None:
+                speakers[index] = speaker
+        return speakers
 
     def passages(self, key: str, indices: list[int]) -> list[Passage]:
         """Group an actor's sentences into runs of consecutive ones, masked for that actor."""

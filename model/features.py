@@ -49,11 +49,58 @@ class TargetContext(TransformerMixin, BaseEstimator):
         return " ".join(context) or "NO_TARGET"
 
 
+_NEGATION_CUES = frozenset(
+    (
+        "not no never cannot nor without refused refuses refuse refusing declined declines "
+        "decline declining rejected rejects reject rejecting dismissed dismisses opposed opposes "
+        "oppose opposing resisted resists rule ruled rules stopped halted blocked blocks vetoed"
+    ).split()
+)
+_SCOPE_END = frozenset(".,;:!?") | {"but", "while", "whereas", "although"}
+_NEGATION_TOKEN = re.compile(r"\w+n't|\w+|[.,;:!?]")
+
+
+class NegationScope(TransformerMixin, BaseEstimator):
+    """Marks words inside a negation's scope (NEG_lift), so "refused to lift" is not "lift"."""
+
+    def fit(self, texts: list[str], y=None) -> NegationScope:
+        """Nothing to learn."""
+        return self
+
+    def transform(self, texts: list[str]) -> list[str]:
+        """Each text as lower-case tokens, those under an odd number of negations prefixed."""
+        return [self._mark(text) for text in texts]
+
+    @staticmethod
+    def _mark(text: str) -> str:
+        """Prefix the words under negation; a second cue in scope cancels the first."""
+        marked: list[str] = []
+        negated = False
+        for token in _NEGATION_TOKEN.findall(text.lower().replace("’", "'")):
+            if token in _SCOPE_END:
+                negated = False
+                continue
+            if token in _NEGATION_CUES or token.endswith("n't"):
+                negated = not negated
+                marked.append(token)
+                continue
+            marked.append("NEG_" + token if negated else token)
+        return " ".join(marked)
+
+
 def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
     """Word and character TF-IDF of the passage, TF-IDF of the target's context, then LR."""
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            (
+                "words",
+                Pipeline(
+                    [
+                        ("negation", NegationScope()),
+                        ("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                    ]
+                ),
+            ),
             (
                 "chars",
                 TfidfVectorizer(

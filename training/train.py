@@ -26,7 +26,7 @@ from training.metrics import gold_stances, label_scores
 log = logging.getLogger("stancewatch.train")
 
 C_GRID = (0.5, 2.0, 8.0)
-DEFAULT_C = 2.0
+DEFAULT_C = 8.0
 FOLDS = 5
 
 

@@ -1,0 +1,1 @@
+"""stancewatch HTTP service: a Flask app served by gunicorn (see service.app.create_app)."""
