@@ -16,6 +16,7 @@ from model.registry import Registry, load_registry
 from model.text import fold
 
 NEAR_DUPLICATE = 0.92
+MAIN_ACTOR_RECORDS = 20
 PASSAGE_KEYS = {"id": str, "article_id": str, "text": str, "actor": str, "stance": str}
 ARTICLE_KEYS = {"id": str, "text": str, "actors": list}
 
@@ -161,26 +162,35 @@ def near_duplicates(left: dict[str, Record], right: dict[str, Record]):
             yield left_records[i], right_records[j], float(value)
 
 
-def statistics(passages: list[Record], articles: list[Record], tests: list[Record]) -> str:
-    """Label shares, sizes and actor counts."""
+def statistics(
+    registry: Registry, passages: list[Record], articles: list[Record], tests: list[Record]
+) -> str:
+    """Label shares, sizes, and how many stances each actor takes across the corpus."""
     labels = Counter(r.data.get("stance") for r in passages)
     total = max(1, sum(labels.values()))
-    actors = {fold(r.data.get("actor", "")) for r in passages}
-    article_actors = [item for r in articles for item in r.data.get("actors", [])]
-    actors |= {fold(item.get("actor", "")) for item in article_actors}
-    stances_by_actor: dict[str, set] = {}
-    for name, stance in [(r.data.get("actor"), r.data.get("stance")) for r in passages] + [
-        (i.get("actor"), i.get("stance")) for i in article_actors
-    ]:
-        stances_by_actor.setdefault(fold(name or ""), set()).add(stance)
-    in_two = sum(1 for stances in stances_by_actor.values() if len(stances) >= 2)
+    decisions = [(r.data.get("actor"), r.data.get("stance")) for r in passages] + [
+        (item.get("actor"), item.get("stance"))
+        for r in articles
+        for item in r.data.get("actors", [])
+    ]
+    stances: dict[str, set] = {}
+    records = Counter()
+    for name, stance in decisions:
+        key = registry.resolve(name or "") or fold(name or "")
+        stances.setdefault(key, set()).add(stance)
+        records[key] += 1
+    main = [key for key, count in records.items() if count >= MAIN_ACTOR_RECORDS]
+    single = sorted(key for key in main if len(stances[key]) < 2)
     shares = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(labels.items()))
     return "\n".join(
         [
             f"passages: {len(passages)} ({shares})",
-            f"training articles: {len(articles)}, test records: {len(tests)}",
-            f"distinct actors: {len(actors)}; in two or more stances: {in_two}",
+            f"training articles: {len(articles)}, test articles: {len(tests)}",
             f"passage groups (article_id): {len({r.data.get('article_id') for r in passages})}",
+            f"distinct actors: {len(stances)}; in two or more stances: "
+            f"{sum(len(s) >= 2 for s in stances.values())}",
+            f"main actors (>= {MAIN_ACTOR_RECORDS} records): {len(main)}; in one stance only: "
+            f"{', '.join(single) or 'none'}",
         ]
     )
 
@@ -208,7 +218,7 @@ def check(data_dir: Path = config.DATA_DIR, registry_path: Path | None = None) -
     train = loaded["passages"] + loaded["articles"]
     check_near_duplicates(loaded["passages"], report)
     check_overlap(train, loaded["test_articles"] + loaded["test_passages"], report)
-    print(statistics(loaded["passages"], loaded["articles"], loaded["test_articles"]))
+    print(statistics(registry, loaded["passages"], loaded["articles"], loaded["test_articles"]))
     return report
 
 
