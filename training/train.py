@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
@@ -81,11 +82,11 @@ def cross_validated(estimator, texts, labels, splits) -> dict:
 
 
 def choose_c(texts, labels, splits) -> tuple[float, dict]:
-    """The regularisation with the best grouped cross-validated macro-F1."""
+    """The regularisation with the best grouped cross-validated macro-F1 on the passages."""
     results = {}
     for c in C_GRID:
         results[c] = cross_validated(build_pipeline(c=c, seed=config.SEED), texts, labels, splits)
-        log.info("C=%s: cross-validated macro-F1 %.3f", c, results[c]["macro_f1"])
+        log.info("C=%s: cross-validated passage macro-F1 %.3f", c, results[c]["macro_f1"])
     best = max(C_GRID, key=lambda c: (results[c]["macro_f1"], -c))
     return best, results[best]
 
@@ -103,40 +104,58 @@ def aggregator_examples(
     Each fold's classifier never saw the articles it scores, so the aggregator learns from
     passage probabilities like those it will meet on new articles.
     """
-    features, stances = [], []
     ids = np.arange(len(articles))
-    for train_ids, held_ids in GroupKFold(n_splits=min(FOLDS, len(articles))).split(
-        ids, groups=ids
-    ):
-        extra = article_examples(detector, [articles[i] for i in train_ids])
-        classifier = fit(passages[0] + extra[0], passages[1] + extra[1], c)
-        fold_model = StanceModel(classifier, detector.registry, {})
-        for index in held_ids:
-            analyses = fold_model.analyse(articles[index]["text"])
-            found = {analysis.key: analysis.name for analysis in analyses}
-            gold = gold_stances(detector.registry, articles[index], found)
-            for analysis in analyses:
-                if analysis.probabilities is None:
-                    continue
-                registered = analysis.key in detector.registry.actors
-                features.append(analysis.features(fold_model.labels, registered))
-                stances.append(gold.get(analysis.key, "none"))
+    folds = GroupKFold(n_splits=min(FOLDS, len(articles))).split(ids, groups=ids)
+    results = Parallel(n_jobs=2)(
+        delayed(_fold_features)(
+            detector, passages, [articles[i] for i in train], [articles[i] for i in held], c
+        )
+        for train, held in folds
+    )
+    features = [row for fold_features, _ in results for row in fold_features]
+    stances = [stance for _, fold_stances in results for stance in fold_stances]
     return np.vstack(features), stances
 
 
-def fit_aggregator(features: np.ndarray, stances: list[str]) -> LogisticRegression:
-    """The article-level aggregator: actor features to a calibrated stance."""
-    aggregator = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
-    return aggregator.fit(features, stances)
+def _fold_features(
+    detector: ActorDetector,
+    passages: tuple[list, list, list],
+    train_articles: list[dict],
+    held_articles: list[dict],
+    c: float,
+) -> tuple[list[np.ndarray], list[str]]:
+    """Fit on the passages and the training fold's articles; describe the held-out actors."""
+    extra = article_examples(detector, train_articles)
+    fold_model = StanceModel(
+        fit(passages[0] + extra[0], passages[1] + extra[1], c), detector.registry, {}
+    )
+    features, stances = [], []
+    for article in held_articles:
+        analyses = fold_model.analyse(article["text"])
+        gold = gold_stances(detector.registry, article, {a.key: a.name for a in analyses})
+        for analysis in analyses:
+            if analysis.probabilities is not None:
+                registered = analysis.key in detector.registry.actors
+                features.append(analysis.features(fold_model.labels, registered))
+                stances.append(gold.get(analysis.key, "none"))
+    return features, stances
 
 
-def passage_benchmarks(detector, records, c) -> dict:
-    """Grouped cross-validation on the labelled passages: the model and its two baselines."""
-    texts, labels, groups = passage_examples(detector, records)
-    raw_texts = [record["text"] for record in records]
+def fit_aggregator_estimator() -> LogisticRegression:
+    """The article-level aggregator, unfitted: actor features to a calibrated stance."""
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+
+
+def select_and_benchmark(
+    records: list[dict], passages: tuple[list, list, list]
+) -> tuple[float, dict]:
+    """Choose C on the labelled passages, and score the model and its baselines there."""
+    texts, labels, groups = passages
     splits = grouped_splits(labels, groups)
-    return {
-        "model": cross_validated(build_pipeline(c=c, seed=config.SEED), texts, labels, splits),
+    c, model_scores = choose_c(texts, labels, splits)
+    raw_texts = [record["text"] for record in records]
+    return c, {
+        "model": model_scores,
         "unmasked": cross_validated(
             build_pipeline(c=c, seed=config.SEED), raw_texts, labels, splits
         ),
@@ -144,6 +163,12 @@ def passage_benchmarks(detector, records, c) -> dict:
             DummyClassifier(strategy="most_frequent"), texts, labels, splits
         ),
     }
+
+
+def article_cross_validation(features: np.ndarray, stances: list[str]) -> dict:
+    """Article-level scores of the aggregator on out-of-fold actor decisions."""
+    predicted = cross_val_predict(fit_aggregator_estimator(), features, stances, cv=FOLDS)
+    return label_scores(stances, list(predicted))
 
 
 def train(
@@ -160,27 +185,25 @@ def train(
     records = read_jsonl(passages_path)
     articles = read_jsonl(articles_path) if Path(articles_path).is_file() else []
     log.info("read %d passages and %d articles", len(records), len(articles))
-    texts, labels, groups = passage_examples(detector, records)
+    passages = passage_examples(detector, records)
     extra = article_examples(detector, articles)
-    texts, labels, groups = texts + extra[0], labels + extra[1], groups + extra[2]
+    texts, labels = passages[0] + extra[0], passages[1] + extra[1]
     log.info("%d examples (%d cut from articles)", len(texts), len(extra[0]))
-    splits = grouped_splits(labels, groups)
     metrics: dict = {}
     c = DEFAULT_C
     if not quick:
-        c, metrics["cross_validation"] = choose_c(texts, labels, splits)
-        metrics["passages"] = passage_benchmarks(detector, records, c)
+        c, metrics["passages"] = select_and_benchmark(records, passages)
     classifier = fit(texts, labels, c)
     aggregator = None
     if len(articles) >= FOLDS:
-        passage_part = passage_examples(detector, records)
-        features, stances = aggregator_examples(detector, passage_part, articles, c)
-        aggregator = fit_aggregator(features, stances)
+        features, stances = aggregator_examples(detector, passages, articles, c)
+        aggregator = fit_aggregator_estimator().fit(features, stances)
+        metrics["articles"] = article_cross_validation(features, stances)
         log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
     manifest = {
         "version": config.MODEL_VERSION,
         "labels": list(config.LABELS),
-        "hyperparameters": {"C": c, "folds": len(splits), "seed": config.SEED},
+        "hyperparameters": {"C": c, "folds": FOLDS, "seed": config.SEED},
         "training_data_sha256": sha256_of_files(Path(passages_path), Path(articles_path)),
         "training_counts": {
             "passages": len(records),
@@ -208,9 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     manifest = train(args.passages, args.articles, args.out, args.registry, args.quick)
-    cv = manifest["metrics"].get("cross_validation")
-    if cv:
-        print(f"cross-validated passage macro-F1 {cv['macro_f1']:.3f}, F_avg {cv['f_avg']:.3f}")
+    for level, scores in (
+        ("passage", manifest["metrics"].get("passages", {}).get("model")),
+        ("article", manifest["metrics"].get("articles")),
+    ):
+        if scores:
+            macro, f_avg = scores["macro_f1"], scores["f_avg"]
+            print(f"cross-validated {level} macro-F1 {macro:.3f}, F_avg {f_avg:.3f}")
     return 0
 
 
