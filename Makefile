@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install train evaluate serve test lint check-data
+.PHONY: help install train evaluate serve test lint check-data bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ check-data: $(STAMP) ## Validate the labelled data and print its statistics
 
 test: check-data ## Check the data, then run the test suite
 	$(PY) -m pytest
+
+bench: $(STAMP) ## Run the benchmarks and write bench/results.json
+	$(PY) -m bench.run
 
 lint: $(STAMP) ## Lint with ruff
 	$(VENV)/bin/ruff check .

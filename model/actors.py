@@ -12,6 +12,9 @@ from model.text import fold
 
 # How far back (in characters) "he", "she" or "the minister" may look for their actor.
 REFERENCE_REACH = 600
+_POSSESSIVE = re.compile(r"(?:['’]s?|\.)$")
+# A name starts where no letter precedes it; a match inside a word would start earlier.
+_NAME_START = r"(?<![^\W\d_])"
 _TOKEN = re.compile(r"\w(?:[\w'’.&-]*\w)?\.?")
 
 # Nouns that make a demonym ("German officials") or a group ("Republican senators") an actor.
@@ -77,19 +80,29 @@ _PERSON_PATTERNS = (
     re.compile(r"\b(?P<title>" + _TITLE_WORDS + r")\s+(?P<name>" + _NAME + r")"),
     re.compile(r"\b(?P<title>" + _LOWER_TITLES + r")\s+(?P<name>" + _NAME + r")"),
     re.compile(
-        r"(?P<name>" + _NAME + r"),\s+(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b"
+        _NAME_START
+        + r"(?P<name>"
+        + _NAME
+        + r"),\s+(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b"
         r"(?P<title>" + _ROLE_NOUNS + r")\b"
     ),
     re.compile(
         r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
     ),
-    re.compile(r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
+    re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
     re.compile(r"(?m)^\s*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     re.compile(
         r"(?m)^\s*(?P<title>" + _ROLE_NOUNS + r"|Moderator|Host)\s*:\s*(?P<name>" + _NAME + r")",
         re.I,
     ),
-    re.compile(r"(?P<name>" + _NAME + r")\s+(?:has\s+|had\s+|also\s+)?" + SPEECH_VERBS + r"\b"),
+    re.compile(
+        _NAME_START
+        + r"(?P<name>"
+        + _NAME
+        + r")\s+(?:has\s+|had\s+|also\s+)?"
+        + SPEECH_VERBS
+        + r"\b"
+    ),
     re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s+(?P<name>" + _NAME + r")\b"),
 )
 _ORG_HEADS = (
@@ -393,7 +406,7 @@ class ActorDetector:
     @staticmethod
     def _strip_possessive(word: str) -> str:
         """A token without a trailing period or possessive ending."""
-        return re.sub(r"(?:['’]s?|\.)$", "", word)
+        return _POSSESSIVE.sub("", word)
 
     @staticmethod
     def _body(name: str) -> str:

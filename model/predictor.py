@@ -188,7 +188,11 @@ class StanceModel:
 
     def predict(self, text: str, actors: list[str] | None = None) -> ArticleStances:
         """Each actor's stance, confidence, mentions and evidence in `text`."""
-        return ArticleStances([self._actor_stance(text, a) for a in self.analyse(text, actors)])
+        analyses = self.analyse(text, actors)
+        scores = self.actor_scores(analyses)
+        return ArticleStances(
+            [self._actor_stance(text, a, s) for a, s in zip(analyses, scores, strict=True)]
+        )
 
     def analyse(self, text: str, actors: list[str] | None = None) -> list[ActorAnalysis]:
         """Every actor's (or each requested actor's) passages, classified."""
@@ -218,16 +222,24 @@ class StanceModel:
             for name, key in chosen
         ]
 
-    def scores(self, analysis: ActorAnalysis) -> dict[str, float]:
-        """Article-level scores of an actor: the trained aggregator's, or the rule's."""
+    def actor_scores(self, analyses: list[ActorAnalysis]) -> list[dict[str, float] | None]:
+        """Article-level scores per actor (None without passages), in one aggregator call."""
+        scored = [i for i, a in enumerate(analyses) if a.probabilities is not None and a.passages]
+        result: list[dict[str, float] | None] = [None] * len(analyses)
         if self.aggregator is None:
-            return rule_scores(analysis.probabilities, self.labels)
-        registered = analysis.key in self.detector.registry.actors
-        row = self.aggregator.predict_proba(analysis.features(self.labels, registered)[None, :])[0]
-        return {
-            str(label): round(float(v), 4)
-            for label, v in zip(self.aggregator.classes_, row, strict=True)
-        }
+            for i in scored:
+                result[i] = rule_scores(analyses[i].probabilities, self.labels)
+            return result
+        if not scored:
+            return result
+        registry = self.detector.registry.actors
+        rows = np.vstack(
+            [analyses[i].features(self.labels, analyses[i].key in registry) for i in scored]
+        )
+        classes = [str(label) for label in self.aggregator.classes_]
+        for i, row in zip(scored, self.aggregator.predict_proba(rows), strict=True):
+            result[i] = {label: round(float(v), 4) for label, v in zip(classes, row, strict=True)}
+        return result
 
     def _classify(self, text: str, passages: dict[str, list[Passage]]) -> dict[str, np.ndarray]:
         """Class probabilities for every actor's passages, in one call to the classifier."""
@@ -262,14 +274,15 @@ class StanceModel:
             )
         return spans
 
-    def _actor_stance(self, text: str, analysis: ActorAnalysis) -> ActorStance:
+    def _actor_stance(
+        self, text: str, analysis: ActorAnalysis, scores: dict[str, float] | None
+    ) -> ActorStance:
         """One actor's stance from its passages; `none` with no evidence when it is absent."""
         kind = analysis.actor.type if analysis.actor else self._type_of(analysis.name)
         base = (analysis.name, kind)
-        if analysis.probabilities is None or not analysis.passages:
+        if scores is None:
             scores = {label: (1.0 if label == "none" else 0.0) for label in self.labels}
             return ActorStance(*base, "none", 1.0, scores, analysis.mentions, [], analysis.key)
-        scores = self.scores(analysis)
         stance = max(scores, key=scores.get)
         if stance != "none":
             stance = latest_position(analysis.probabilities, self.labels) or stance

@@ -204,6 +204,7 @@ def train(
         "version": config.MODEL_VERSION,
         "labels": list(config.LABELS),
         "hyperparameters": {"C": c, "folds": FOLDS, "seed": config.SEED},
+        "quick": quick,
         "training_data_sha256": sha256_of_files(Path(passages_path), Path(articles_path)),
         "training_counts": {
             "passages": len(records),

@@ -1,0 +1,1 @@
+"""Benchmarks of stancewatch's speed and cost: `make bench` (`python -m bench.run`)."""

@@ -1,0 +1,213 @@
+"""Throughput and latency over HTTP: gunicorn on a free loopback port, concurrent clients."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.corpus import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOT_SECONDS = 120
+REQUEST_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Load:
+    """How hard to push the server: clients, requests and a time cap on the run."""
+
+    workers: int
+    clients: int
+    requests: int
+    seconds: float
+
+
+@dataclass
+class Server:
+    """A running gunicorn, its port and log."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    def events(self, name: str) -> list[dict]:
+        """The app's JSON log lines with this event name."""
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        found = []
+        for line in lines:
+            if line.startswith("{"):
+                event = json.loads(line)
+                if event.get("event") == name:
+                    found.append(event)
+        return found
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(port: int, body: bytes) -> tuple[int, float]:
+    """POST /predict on a fresh connection; the status and the seconds to the full answer."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_SECONDS)
+    try:
+        connection.request("POST", "/predict", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def _health(port: int) -> int | None:
+    """The status of GET /health, or None while nothing answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/health")
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def _wait_until_ready(server: Server, workers: int) -> float:
+    """Seconds until every worker has loaded its model and /health answers 200."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < BOOT_SECONDS:
+        if server.process.poll() is not None:
+            raise RuntimeError("gunicorn exited:\n" + server.log.read_text(encoding="utf-8"))
+        if len(server.events("model loaded")) >= workers and _health(server.port) == 200:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start:\n" + server.log.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def gunicorn(artifact: Path, workers: int) -> Iterator[Server]:
+    """gunicorn with the project's gunicorn.conf.py on 127.0.0.1, stopped afterwards."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="stancewatch-bench-") as folder:
+        env = {
+            **os.environ,
+            "STANCE_MODEL_PATH": str(artifact),
+            "WORKERS": str(workers),
+            "PORT": str(port),
+            "LOG_LEVEL": "info",
+        }
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes and removes its own
+        env.pop("STANCE_PIDFILE", None)
+        log = Path(folder) / "server.log"
+        command = [
+            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
+        ]  # fmt: skip
+        with log.open("wb") as sink:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+        try:
+            yield Server(process, port, log)
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn gracefully, forcibly if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait(timeout=30)
+
+
+def worker_pids(master: int) -> list[int]:
+    """The pids of the master's children (its workers), from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Field 4 (after the parenthesised name, which may hold spaces) is the parent pid.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """A process's peak resident set size (VmHWM) in MB, if /proc shows it."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _drive(port: int, bodies: Sequence[bytes], load: Load) -> tuple[list[int], list[float], float]:
+    """Send the requests from `load.clients` threads; statuses, latencies and wall seconds."""
+    deadline = time.perf_counter() + load.seconds
+
+    def client(offset: int) -> list[tuple[int, float]]:
+        done = []
+        for index in range(offset, load.requests, load.clients):
+            if time.perf_counter() > deadline:
+                break
+            done.append(post(port, bodies[index % len(bodies)]))
+        return done
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=load.clients) as pool:
+        results = [r for batch in pool.map(client, range(load.clients)) for r in batch]
+    wall = time.perf_counter() - started
+    return [s for s, _ in results], [t for _, t in results], wall
+
+
+def measure_served(artifact: Path, documents: Sequence[Document], load: Load) -> dict:
+    """Served throughput and latency percentiles, worker RSS and boot time."""
+    bodies = [json.dumps({"text": d.text}).encode() for d in documents]
+    with gunicorn(artifact, load.workers) as server:
+        boot = _wait_until_ready(server, load.workers)
+        for body in bodies[: load.workers * 2]:
+            post(server.port, body)  # warm every worker before the clock starts
+        statuses, latencies, wall = _drive(server.port, bodies, load)
+        workers = worker_pids(server.process.pid)
+        rss = {str(pid): peak_rss_mb(pid) for pid in workers}
+    seconds = np.array(latencies)
+    ok = sum(status == 200 for status in statuses)
+    return {
+        "workers": load.workers,
+        "clients": load.clients,
+        "requests": len(statuses),
+        "ok": ok,
+        "statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+        "mean_words": round(float(np.mean([d.words for d in documents])), 1),
+        "wall_s": round(wall, 3),
+        "articles_per_s": round(ok / wall, 2),
+        "p50_ms": round(float(np.percentile(seconds, 50)) * 1000, 3),
+        "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 3),
+        "p99_ms": round(float(np.percentile(seconds, 99)) * 1000, 3),
+        "boot_s": round(boot, 2),
+        "worker_peak_rss_mb": rss,
+    }
