@@ -89,7 +89,11 @@ class NegationScope(TransformerMixin, BaseEstimator):
 
 
 def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
-    """Word and character TF-IDF of the passage, TF-IDF of the target's context, then LR."""
+    """Word TF-IDF of the passage (negation marked), TF-IDF of the target's context, then LR.
+
+    Character n-grams were dropped: grouped cross-validation scored them level with words alone
+    (article F_avg 0.797 with, 0.798 without) at twice the cost of prediction and training.
+    """
     features = FeatureUnion(
         [
             (
@@ -99,12 +103,6 @@ def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
                         ("negation", NegationScope()),
                         ("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
                     ]
-                ),
-            ),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
                 ),
             ),
             (

@@ -1,0 +1,33 @@
+"""Training: deterministic, and writes the artifact atomically beside its manifest."""
+
+import json
+from pathlib import Path
+
+from model import config
+from training.data import read_jsonl
+from training.train import train
+
+
+def _subset(tmp_path: Path, size: int) -> Path:
+    """The first `size` stories of the corpus, as a passages file."""
+    records = read_jsonl(config.PASSAGES_PATH)
+    stories = list(dict.fromkeys(r["article_id"] for r in records))[:size]
+    path = tmp_path / "passages.jsonl"
+    chosen = [r for r in records if r["article_id"] in set(stories)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    return path
+
+
+def test_same_data_gives_the_same_model(tmp_path: Path) -> None:
+    passages = _subset(tmp_path, 60)
+    no_articles = tmp_path / "none.jsonl"
+    first = train(passages, no_articles, tmp_path / "a" / "m.joblib", quick=True)
+    second = train(passages, no_articles, tmp_path / "b" / "m.joblib", quick=True)
+    assert first["artifact_sha256"] == second["artifact_sha256"]
+    assert first["training_data_sha256"] == second["training_data_sha256"]
+
+
+def test_training_leaves_no_temporary_files(tmp_path: Path) -> None:
+    out = tmp_path / "models" / "m.joblib"
+    train(_subset(tmp_path, 30), tmp_path / "none.jsonl", out, quick=True)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["m.joblib", "m.json"]
