@@ -17,7 +17,7 @@ from model.features import build_pipeline
 from model.predictor import StanceModel
 from training.data import read_jsonl
 from training.metrics import label_scores, score_articles
-from training.train import article_examples, fit, passage_examples
+from training.train import DEFAULT_C, fit_model, passage_examples
 
 log = logging.getLogger("stancewatch.evaluate")
 MOST_CONFIDENT_ERRORS = 20
@@ -58,21 +58,22 @@ def passage_scores(classifier, detector: ActorDetector, records: list[dict], mas
 def learning_curve(stance_model: StanceModel, test_articles: list[dict]) -> list[dict]:
     """Test-article F_avg when trained on growing shares of the training stories."""
     detector = stance_model.detector
-    texts, labels, groups = passage_examples(detector, read_jsonl(config.PASSAGES_PATH))
-    if config.ARTICLES_PATH.is_file():
-        extra = article_examples(detector, read_jsonl(config.ARTICLES_PATH))
-        texts, labels, groups = texts + extra[0], labels + extra[1], groups + extra[2]
-    stories = sorted(set(groups))
+    records = read_jsonl(config.PASSAGES_PATH)
+    articles = read_jsonl(config.ARTICLES_PATH) if config.ARTICLES_PATH.is_file() else []
+    stories = sorted({r["article_id"] for r in records} | {a["id"] for a in articles})
     order = np.random.default_rng(config.SEED).permutation(len(stories))
-    c = stance_model.manifest.get("hyperparameters", {}).get("C", 2.0)
+    c = stance_model.manifest.get("hyperparameters", {}).get("C", DEFAULT_C)
     curve = []
     for fraction in CURVE_FRACTIONS:
         chosen = {stories[i] for i in order[: max(2, round(fraction * len(stories)))]}
-        rows = [i for i, group in enumerate(groups) if group in chosen]
-        sub = ([texts[i] for i in rows], [labels[i] for i in rows], [groups[i] for i in rows])
-        classifier = fit(sub[0], sub[1], c)
-        scores, _ = score_articles(StanceModel(classifier, detector.registry, {}), test_articles)
-        curve.append({"fraction": fraction, "examples": len(rows), "f_avg": scores["f_avg"]})
+        sub_records = [r for r in records if r["article_id"] in chosen]
+        sub_articles = [a for a in articles if a["id"] in chosen]
+        fitted = fit_model(detector, passage_examples(detector, sub_records), sub_articles, c)
+        model = StanceModel(fitted.classifier, detector.registry, {}, aggregator=fitted.aggregator)
+        scores, _ = score_articles(model, test_articles)
+        curve.append(
+            {"fraction": fraction, "examples": len(fitted.labels), "f_avg": scores["f_avg"]}
+        )
         log.info("learning curve: %.0f%% of stories, F_avg %.3f", 100 * fraction, scores["f_avg"])
     return curve
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -171,6 +172,32 @@ def article_cross_validation(features: np.ndarray, stances: list[str]) -> dict:
     return label_scores(stances, list(predicted))
 
 
+@dataclass(slots=True)
+class FittedModel:
+    """A passage classifier, its aggregator (None without enough articles) and their data."""
+
+    classifier: object
+    aggregator: LogisticRegression | None
+    labels: list[str]
+    article_scores: dict
+
+
+def fit_model(
+    detector: ActorDetector, passages: tuple[list, list, list], articles: list[dict], c: float
+) -> FittedModel:
+    """Fit the classifier on passages and article cuts, and the aggregator out of fold."""
+    extra = article_examples(detector, articles)
+    texts, labels = passages[0] + extra[0], passages[1] + extra[1]
+    log.info("%d examples (%d cut from articles)", len(texts), len(extra[0]))
+    classifier = fit(texts, labels, c)
+    if len(articles) < FOLDS:
+        return FittedModel(classifier, None, labels, {})
+    features, stances = aggregator_examples(detector, passages, articles, c)
+    aggregator = fit_aggregator_estimator().fit(features, stances)
+    log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
+    return FittedModel(classifier, aggregator, labels, article_cross_validation(features, stances))
+
+
 def train(
     passages_path: Path = config.PASSAGES_PATH,
     articles_path: Path = config.ARTICLES_PATH,
@@ -186,20 +213,14 @@ def train(
     articles = read_jsonl(articles_path) if Path(articles_path).is_file() else []
     log.info("read %d passages and %d articles", len(records), len(articles))
     passages = passage_examples(detector, records)
-    extra = article_examples(detector, articles)
-    texts, labels = passages[0] + extra[0], passages[1] + extra[1]
-    log.info("%d examples (%d cut from articles)", len(texts), len(extra[0]))
     metrics: dict = {}
     c = DEFAULT_C
     if not quick:
         c, metrics["passages"] = select_and_benchmark(records, passages)
-    classifier = fit(texts, labels, c)
-    aggregator = None
-    if len(articles) >= FOLDS:
-        features, stances = aggregator_examples(detector, passages, articles, c)
-        aggregator = fit_aggregator_estimator().fit(features, stances)
-        metrics["articles"] = article_cross_validation(features, stances)
-        log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
+    fitted = fit_model(detector, passages, articles, c)
+    if fitted.article_scores:
+        metrics["articles"] = fitted.article_scores
+    classifier, aggregator, labels = fitted.classifier, fitted.aggregator, fitted.labels
     manifest = {
         "version": config.MODEL_VERSION,
         "labels": list(config.LABELS),
@@ -209,7 +230,7 @@ def train(
         "training_counts": {
             "passages": len(records),
             "articles": len(articles),
-            "examples": len(texts),
+            "examples": len(labels),
             "labels": dict(Counter(labels)),
         },
         "metrics": metrics,
