@@ -12,7 +12,9 @@ from model.text import Sentence, fold, quote_spans
 TARGET = "TGTACTOR"
 OTHER = "OTHACTOR"
 MAX_PASSAGE_SENTENCES = 3
+MAX_LETTER_SENTENCES = 8
 
+_SIGNATURE = re.compile(r"\s*[—–-]\s*[^\W\d_]")
 _TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-ZÀ-Þ][\w .'-]{0,30}?)\s*:\s*")
 _SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|\baccording to\b|:\s*$")
 
@@ -113,9 +115,32 @@ class Attributor:
         by_actor: dict[str, set[int]] = {}
         for mention in self.mentions:
             by_actor.setdefault(mention.key, set()).add(self.sentence_at(mention.start))
-        for index, speaker in [*self.quote_speakers().items(), *self.transcript_speakers().items()]:
+        spoken = [
+            *self.quote_speakers().items(),
+            *self.transcript_speakers().items(),
+            *self.signed_letters().items(),
+        ]
+        for index, speaker in spoken:
             by_actor.setdefault(speaker, set()).add(index)
         return {key: sorted(indices) for key, indices in by_actor.items()}
+
+    def signed_letters(self) -> dict[int, str]:
+        """Sentence index -> writer, for a letter signed "— Name, Town" after its text."""
+        writers: dict[int, str] = {}
+        previous_signature = -1
+        for index, sentence in enumerate(self.sentences):
+            if not _SIGNATURE.match(self.text, sentence.start, sentence.end):
+                continue
+            signers = self._mentions_in(sentence.start, sentence.end)
+            if signers and index > 0:
+                first = max(previous_signature + 1, index - MAX_LETTER_SENTENCES)
+                # The letter is the signature's own paragraph, or the one before a lone signature.
+                letter = self.sentences[index - 1].paragraph
+                for earlier in range(first, index):
+                    if self.sentences[earlier].paragraph == letter:
+                        writers[earlier] = signers[0].key
+            previous_signature = index
+        return writers
 
     def transcript_speakers(self) -> dict[int, str]:
         """Sentence index -> speaker for transcript lines ("PEVKUR: …", "A: …" after "Name:")."""

@@ -75,3 +75,18 @@ def test_transcript_lines_belong_to_their_speaker(detector) -> None:
         "A: No, they will not.": "person:rasmus kjaer",
         "SOLBERG: The limits are a mistake.": "person:ingrid solberg",
     }
+
+
+def test_signed_letter_belongs_to_its_writer(detector) -> None:
+    text = (
+        "LETTERS\n\nThe limits must go. They cost lives.\n— Oksana Petrenko, Winnipeg\n\n"
+        "I disagree with the last writer.\n— Graham McAllister, Kingston"
+    )
+    attributor = _attributor(detector, text)
+    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
+    writers = {lines[i]: key for i, key in attributor.signed_letters().items()}
+    assert writers == {
+        "The limits must go.": "person:oksana petrenko",
+        "They cost lives.": "person:oksana petrenko",
+        "I disagree with the last writer.": "person:graham mcallister",
+    }
