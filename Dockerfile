@@ -24,6 +24,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY model ./model
 COPY training ./training
 COPY service ./service
+COPY cli ./cli
 COPY gunicorn.conf.py ./
 RUN pip install --no-deps .
 

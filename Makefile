@@ -27,7 +27,7 @@ train: $(STAMP) ## Fit the stance model and write model/artifacts/
 $(ARTIFACT): | $(STAMP)
 	$(PY) -m training.train
 
-evaluate: $(ARTIFACT) ## Score the held-out test articles and write reports/evaluation.json
+evaluate: $(ARTIFACT) ## Score the held-out test articles; write reports/evaluation.json and .html
 	$(PY) -m training.evaluate
 
 serve: $(ARTIFACT) ## Start gunicorn on PORT (8000) with WORKERS (2), training first if needed

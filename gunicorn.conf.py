@@ -5,10 +5,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sys
 import tempfile
 
 _MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-_created_multiproc_dir: str | None = None
+# gunicorn re-executes this file on HUP, so what must outlive a reload is kept on the arbiter.
+_OWNED_METRICS_DIR = "stancewatch_metrics_dir"
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
@@ -31,8 +33,37 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 def on_starting(server) -> None:
+    """Refuse to start without a servable model, then give the workers a fresh metrics dir."""
+    from service.pinning import PINS, PinError  # stdlib only: the master never loads the model
+
+    PINS.source = os.environ.get("STANCE_MODEL_PATH") or None
+    try:
+        pinned = PINS.pin()
+    except PinError as error:
+        server.log.error("stancewatch cannot start: %s", error)
+        if server.pidfile is not None:
+            server.pidfile.unlink()
+        sys.exit(1)
+    server.log.info("model %s (sha256 %s) pinned at %s", pinned.version, pinned.sha256, pinned.path)
+    _metrics_dir(server)
+
+
+def on_reload(server) -> None:
+    """On HUP: move the new workers to the configured artifact if it checks out, else keep the
+    model they serve now."""
+    from service.pinning import PINS, PinError
+
+    try:
+        pinned = PINS.pin()
+    except PinError as error:
+        kept = PINS.keep()
+        server.log.error("reload refused, still serving model %s: %s", kept.version, error)
+        return
+    server.log.info("reload: model %s (sha256 %s) pinned", pinned.version, pinned.sha256)
+
+
+def _metrics_dir(server) -> None:
     """Give the workers a fresh shared metrics directory before any of them starts."""
-    global _created_multiproc_dir
     path = os.environ.get(_MULTIPROC_ENV)
     if path:
         os.makedirs(path, exist_ok=True)
@@ -40,7 +71,8 @@ def on_starting(server) -> None:
         for stale in glob.glob(os.path.join(path, "*.db")):
             os.remove(stale)
     else:
-        path = _created_multiproc_dir = tempfile.mkdtemp(prefix="stancewatch-metrics-")
+        path = tempfile.mkdtemp(prefix="stancewatch-metrics-")
+        setattr(server, _OWNED_METRICS_DIR, path)
         os.environ[_MULTIPROC_ENV] = path
     server.log.info("prometheus multiprocess dir: %s", path)
 
@@ -53,6 +85,10 @@ def child_exit(server, worker) -> None:
 
 
 def on_exit(server) -> None:
-    """Remove the metrics directory if this server made it."""
-    if _created_multiproc_dir:
-        shutil.rmtree(_created_multiproc_dir, ignore_errors=True)
+    """Remove the pinned models, and the metrics directory if this server made it."""
+    from service.pinning import PINS
+
+    PINS.remove_all()
+    owned = getattr(server, _OWNED_METRICS_DIR, None)
+    if owned:
+        shutil.rmtree(owned, ignore_errors=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
 
+from service.auth import register_auth
 from service.config import SETTING_KEYS, load_settings
 from service.errors import register_error_handlers
 from service.logs import LOGGER_NAME, configure_logging, log_event
@@ -19,6 +20,7 @@ from service.metrics import Metrics
 from service.openapi import REQUEST_ID_PATTERN, build_openapi
 from service.routes import bp
 from service.state import EXTENSION_KEY, ServiceState, current_state
+from service.ui import ui
 
 if TYPE_CHECKING:
     from model import StanceModel
@@ -80,11 +82,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = ServiceState(
         settings=settings,
         metrics=Metrics(),
-        openapi=build_openapi(settings.max_batch),
+        openapi=build_openapi(settings.max_batch, token_required=settings.api_token is not None),
         model=_load_model(settings.model_path),
     )
     app.before_request(_start_request)
+    register_auth(app)
     app.after_request(_finish_request)
     register_error_handlers(app)
     app.register_blueprint(bp)
+    app.register_blueprint(ui)
     return app

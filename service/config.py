@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,13 @@ SETTING_KEYS = (
     "STANCE_MAX_BATCH",
     "STANCE_TIMEOUT",
     "LOG_LEVEL",
+    "STANCE_API_TOKEN",
 )
 TIMEOUT = 30.0
 # Predictions must end before gunicorn's worker timeout kills the worker mid-answer.
 BUDGET_SHARE = 0.8
+# A bearer token travels in a header: visible ASCII only, and long enough not to be guessed.
+_TOKEN = re.compile(r"[\x21-\x7e]{16,}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Settings:
     max_batch: int
     log_level: str
     timeout: float = TIMEOUT
+    # When set, /predict* requires it as a bearer token; kept out of repr so it is never logged.
+    api_token: str | None = field(default=None, repr=False)
 
     @property
     def predict_budget(self) -> float:
@@ -75,6 +81,17 @@ def _log_level(raw: Any) -> str:
     return name
 
 
+def _api_token(raw: Any) -> str | None:
+    """Parse STANCE_API_TOKEN; the error never quotes the token itself."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not _TOKEN.fullmatch(raw):
+        raise ValueError(
+            "STANCE_API_TOKEN must be at least 16 visible ASCII characters without spaces"
+        )
+    return raw
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -90,4 +107,5 @@ def load_settings(
         max_batch=_positive_int("STANCE_MAX_BATCH", merged.get("STANCE_MAX_BATCH", MAX_BATCH)),
         log_level=_log_level(merged.get("LOG_LEVEL", DEFAULT_LOG_LEVEL)),
         timeout=_positive_number("STANCE_TIMEOUT", merged.get("STANCE_TIMEOUT", TIMEOUT)),
+        api_token=_api_token(merged.get("STANCE_API_TOKEN")),
     )

@@ -13,6 +13,7 @@ from service import schemas
 
 REF = "#/components/schemas/{model}"
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+BEARER = "bearerAuth"
 
 
 def _service_version() -> str:
@@ -49,6 +50,7 @@ def _errors(*statuses: int, predicts: bool = False) -> dict[str, Any]:
         unavailable += ", or predicting took longer than 80% of STANCE_TIMEOUT (timeout)"
     reasons = {
         400: "Malformed JSON, invalid UTF-8 or an invalid field (code names which).",
+        401: "STANCE_API_TOKEN is set and the bearer token is missing or wrong (unauthorized).",
         413: "The body is larger than STANCE_MAX_BYTES.",
         415: "The content type is not supported.",
         500: "Unexpected server error; the body never holds a traceback.",
@@ -157,10 +159,20 @@ def _paths(components: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_openapi(max_batch: int) -> dict[str, Any]:
+def _require_token(doc: dict[str, Any]) -> dict[str, Any]:
+    """Mark the prediction endpoints as needing the bearer token, which may answer 401."""
+    doc["components"]["securitySchemes"] = {BEARER: {"type": "http", "scheme": "bearer"}}
+    for path in ("/predict", "/predict/batch"):
+        operation = doc["paths"][path]["post"]
+        operation["security"] = [{BEARER: []}]
+        operation["responses"].update(_errors(401))
+    return doc
+
+
+def build_openapi(max_batch: int, token_required: bool = False) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for a service with the given batch limit."""
     components = _component_schemas(max_batch)
-    return {
+    doc = {
         "openapi": "3.1.0",
         "info": {
             "title": "stancewatch",
@@ -186,9 +198,14 @@ def build_openapi(max_batch: int) -> dict[str, Any]:
                     "name": "X-Request-ID",
                     "in": "header",
                     "required": False,
-                    "description": "Reused as the request id when it matches the pattern.",
-                    "schema": {"type": "string", "pattern": REQUEST_ID_PATTERN},
+                    # Any value is accepted: one that does not match is replaced, not refused.
+                    "description": (
+                        f"Reused as the request id when it matches {REQUEST_ID_PATTERN}; "
+                        "any other value is replaced by a fresh id."
+                    ),
+                    "schema": {"type": "string"},
                 }
             },
         },
     }
+    return _require_token(doc) if token_required else doc

@@ -179,12 +179,14 @@ def statistics(
         key = registry.resolve(name or "") or fold(name or "")
         stances.setdefault(key, set()).add(stance)
         records[key] += 1
-    # Media report; they take no side unless it is their own editorial, so they are left out.
+    # Main actors are the registry's frequent ones; media are left out, as they report and take
+    # no side unless it is their own editorial.
     main = [
         key
         for key, count in records.items()
         if count >= MAIN_ACTOR_RECORDS
-        and not (key in registry.actors and registry.actors[key].type == "media")
+        and key in registry.actors
+        and registry.actors[key].type != "media"
     ]
     single = sorted(key for key in main if len(stances[key]) < 2)
     shares = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(labels.items()))

@@ -15,8 +15,10 @@ from model import config
 from model.actors import ActorDetector
 from model.features import build_pipeline
 from model.predictor import StanceModel
+from model.registry import Registry
 from training.data import read_jsonl
-from training.metrics import label_scores, score_articles
+from training.metrics import actor_frequencies, label_scores, score_articles, tally_articles
+from training.report import write_report
 from training.train import DEFAULT_C, fit_model, passage_examples
 
 log = logging.getLogger("stancewatch.evaluate")
@@ -78,6 +80,13 @@ def learning_curve(stance_model: StanceModel, test_articles: list[dict]) -> list
     return curve
 
 
+def with_training_counts(registry: Registry, decisions: list[dict]) -> list[dict]:
+    """The decisions, each with how many training articles label its actor."""
+    train_articles = read_jsonl(config.ARTICLES_PATH) if config.ARTICLES_PATH.is_file() else []
+    counts = actor_frequencies(registry, read_jsonl(config.PASSAGES_PATH), train_articles)
+    return [{**d, "training_articles": counts[d["actor_id"]]} for d in decisions]
+
+
 def evaluate(
     artifact: Path | None = None,
     test_articles: Path = config.TEST_ARTICLES_PATH,
@@ -97,10 +106,11 @@ def evaluate(
     systems = {"model": stance_model, "unmasked": unmasked, "majority": majority}
     report: dict = {"model_version": stance_model.version, "articles": {}, "passages": {}}
     for name, system in systems.items():
-        scores, errors = score_articles(system, articles)
-        report["articles"][name] = scores
+        tally = tally_articles(system, articles)
+        report["articles"][name] = tally.report()
         if name == "model":
-            report["most_confident_errors"] = errors[:MOST_CONFIDENT_ERRORS]
+            report["most_confident_errors"] = tally.sorted_errors()[:MOST_CONFIDENT_ERRORS]
+            report["decisions"] = with_training_counts(system.detector.registry, tally.decisions)
         if passages:
             report["passages"][name] = passage_scores(
                 system.classifier, stance_model.detector, passages, masked=system.masked
@@ -109,6 +119,7 @@ def evaluate(
         report["learning_curve"] = learning_curve(stance_model, articles)
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_report(report, report_path.with_suffix(".html"))
     return report
 
 
@@ -155,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     report = evaluate(args.artifact, args.articles, args.passages, args.report, not args.no_curve)
     print(format_table(report))
-    print(f"wrote {args.report}")
+    print(f"wrote {args.report} and {args.report.with_suffix('.html')}")
     return 0
 
 

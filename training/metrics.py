@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sklearn.metrics import precision_recall_fscore_support
@@ -45,6 +46,18 @@ def gold_stances(registry: Registry, article: dict, found: dict[str, str]) -> di
     return gold
 
 
+def actor_id(registry: Registry, name: str) -> str:
+    """An actor's registry id, else its folded name without a leading article."""
+    return registry.resolve(name) or _strip_article(name)
+
+
+def actor_frequencies(registry: Registry, passages: list[dict], articles: list[dict]) -> Counter:
+    """Actor id -> how many training articles label that actor."""
+    labelled = {(r["article_id"], actor_id(registry, r["actor"])) for r in passages}
+    labelled |= {(a["id"], actor_id(registry, i["actor"])) for a in articles for i in a["actors"]}
+    return Counter(actor for _, actor in labelled)
+
+
 @dataclass(slots=True)
 class ArticleTally:
     """Actor decisions collected over articles."""
@@ -54,6 +67,7 @@ class ArticleTally:
     required: int = 0
     required_found: int = 0
     errors: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
 
     def add(self, registry: Registry, article: dict, answer: ArticleStances) -> None:
         """Score one article: every gold or predicted actor is one decision."""
@@ -64,11 +78,32 @@ class ArticleTally:
             guess = predicted[key].stance if key in predicted else "none"
             self.gold.append(truth)
             self.predicted.append(guess)
+            self._note_decision(registry, article, key, truth, predicted.get(key))
             if truth != "none":
                 self.required += 1
                 self.required_found += key in predicted
             if truth != guess:
                 self._note_error(article, key, truth, predicted.get(key))
+
+    def _note_decision(
+        self, registry: Registry, article: dict, key: str, truth: str, actor
+    ) -> None:
+        """Keep one decision for the report's confusion matrix, calibration and breakdowns."""
+        name = actor.actor if actor else key.split(":", 1)[-1]
+        registered = registry.actors.get(key)
+        self.decisions.append(
+            {
+                "article": article["id"],
+                "actor": name,
+                "actor_id": key if registered else _strip_article(name),
+                "type": actor.type if actor else (registered.type if registered else "unknown"),
+                "gold": truth,
+                "predicted": actor.stance if actor else "none",
+                "found": actor is not None,
+                # An actor the model did not find has no confidence to calibrate.
+                "confidence": actor.confidence if actor else None,
+            }
+        )
 
     def _note_error(self, article: dict, key: str, truth: str, actor) -> None:
         """Keep a wrong decision for the error analysis."""
@@ -83,6 +118,10 @@ class ArticleTally:
             }
         )
 
+    def sorted_errors(self) -> list[dict]:
+        """The wrong decisions, most confident first."""
+        return sorted(self.errors, key=lambda e: -e["confidence"])
+
     def report(self) -> dict:
         """Label scores over the decisions plus required-actor recall."""
         scores = label_scores(self.gold, self.predicted)
@@ -91,10 +130,15 @@ class ArticleTally:
         return scores
 
 
-def score_articles(model, articles: list[dict]) -> tuple[dict, list[dict]]:
-    """Article-level report and the errors, most confident first."""
+def tally_articles(model, articles: list[dict]) -> ArticleTally:
+    """Every actor decision of the model on the articles."""
     tally = ArticleTally()
     for article in articles:
         tally.add(model.detector.registry, article, model.predict(article["text"]))
-    errors = sorted(tally.errors, key=lambda e: -e["confidence"])
-    return tally.report(), errors
+    return tally
+
+
+def score_articles(model, articles: list[dict]) -> tuple[dict, list[dict]]:
+    """Article-level report and the errors, most confident first."""
+    tally = tally_articles(model, articles)
+    return tally.report(), tally.sorted_errors()

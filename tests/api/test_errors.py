@@ -164,7 +164,7 @@ def test_default_body_limit_is_one_megabyte(client) -> None:
     assert _error(response)["message"] == "request body exceeds 1048576 bytes"
 
 
-@pytest.mark.parametrize("path", ["/nowhere", "/predict/", "/predict/batch/x", "/"])
+@pytest.mark.parametrize("path", ["/nowhere", "/predict/", "/predict/batch/x"])
 def test_unknown_path_is_json_404(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404

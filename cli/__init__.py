@@ -1,0 +1,1 @@
+"""The `stancewatch` command line: predict from files or stdin, train and evaluate."""
