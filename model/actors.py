@@ -316,6 +316,11 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_PLURAL_FOLLOWER = re.compile(
+    r"\s*(?:[,.;:!?)”\"]|$|(?:have|has|had|are|were|will|would|could|did|do|also|too|"
+    r"themselves|agreed|refused|rejected|wanted|want|opposed|oppose|supported|support|backed|"
+    r"insist|" + SPEECH_VERBS + r")\b)"
+)
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
 _ROLE_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
@@ -566,6 +571,9 @@ class ActorDetector:
             country = self._plural_demonyms.get(word.rstrip("."))
             if country is not None and text[max(0, start - 4) : start].lower() == "the ":
                 stop = start + len(word.rstrip("."))
+                # "the British agreed" names the people; "the Polish remarks" is an adjective.
+                if word in self._demonyms and not _PLURAL_FOLLOWER.match(text, stop):
+                    continue
                 if found.free(start - 4, stop):
                     found.add(self.registry_actor(country), start - 4, stop, "demonym")
 
