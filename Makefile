@@ -6,9 +6,12 @@ STAMP := $(VENV)/.installed
 ARTIFACT := model/artifacts/stance_model.joblib
 PORT ?= 8000
 WORKERS ?= 2
+PIDFILE ?= /tmp/stancewatch-$(PORT).pid
+DURATION ?= 30
+CLIENTS ?= 16
 
 .DEFAULT_GOAL := help
-.PHONY: help install train evaluate serve test lint check-data bench
+.PHONY: help install train evaluate serve test lint check-data bench loadtest reload
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -30,8 +33,15 @@ $(ARTIFACT): | $(STAMP)
 evaluate: $(ARTIFACT) ## Score the held-out test articles; write reports/evaluation.json and .html
 	$(PY) -m training.evaluate
 
-serve: $(ARTIFACT) ## Start gunicorn on PORT (8000) with WORKERS (2), training first if needed
-	PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/gunicorn -c gunicorn.conf.py "service.app:create_app()"
+serve: $(ARTIFACT) ## Start gunicorn on PORT (8000) with WORKERS (2), training first if needed; pid in PIDFILE
+	PORT=$(PORT) WORKERS=$(WORKERS) STANCE_PIDFILE=$(PIDFILE) $(VENV)/bin/gunicorn -c gunicorn.conf.py "service.app:create_app()"
+
+reload: ## Move a running `make serve` to the current artifact (HUP to the pid in PIDFILE)
+	@test -s $(PIDFILE) || { echo "no running server: $(PIDFILE) is missing (start one with make serve)"; exit 1; }
+	kill -HUP "$$(cat $(PIDFILE))"
+
+loadtest: $(ARTIFACT) ## Load-test gunicorn on loopback: DURATION s (30), CLIENTS clients (16), WORKERS (2)
+	$(PY) tools/loadtest.py --duration $(DURATION) --clients $(CLIENTS) --workers $(WORKERS)
 
 check-data: $(STAMP) ## Validate the labelled data and print its statistics
 	$(PY) -m training.check_data

@@ -90,9 +90,14 @@ _PERSON_PATTERNS = (
         r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
     ),
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
-    re.compile(r"(?m)^\s*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
+    # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
+    re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     re.compile(
-        r"(?m)^\s*(?P<title>" + _ROLE_NOUNS + r"|Moderator|Host)\s*:\s*(?P<name>" + _NAME + r")",
+        r"(?m)^[^\S\n]*(?P<title>"
+        + _ROLE_NOUNS
+        + r"|Moderator|Host)\s*:\s*(?P<name>"
+        + _NAME
+        + r")",
         re.I,
     ),
     re.compile(

@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import joblib
 import sklearn
 
 from model import config
+
+MANIFEST_RETRIES = 3
+MANIFEST_RETRY_SECONDS = 0.2
 
 
 class ModelLoadError(RuntimeError):
@@ -69,18 +73,30 @@ def save(bundle: dict, manifest: dict, artifact: Path) -> dict:
     return manifest
 
 
-def read_manifest(artifact: Path) -> dict:
-    """The manifest beside an artifact, checked against the file and this environment."""
-    manifest_path = config.manifest_path_for(artifact)
-    if not artifact.is_file():
-        raise ModelLoadError(f"no model artifact at {artifact}: run `make train`")
+def _load_manifest(manifest_path: Path) -> dict:
+    """The manifest's JSON object."""
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ModelLoadError(f"missing or unreadable manifest {manifest_path}: {error}") from error
     if not isinstance(manifest, dict):
         raise ModelLoadError(f"manifest {manifest_path} is not a JSON object")
-    if sha256_of(artifact) != manifest.get("artifact_sha256"):
+    return manifest
+
+
+def read_manifest(artifact: Path) -> dict:
+    """The manifest beside an artifact, checked against the file and this environment."""
+    manifest_path = config.manifest_path_for(artifact)
+    if not artifact.is_file():
+        raise ModelLoadError(f"no model artifact at {artifact}: run `make train`")
+    manifest = _load_manifest(manifest_path)
+    for _ in range(MANIFEST_RETRIES):
+        if sha256_of(artifact) == manifest.get("artifact_sha256"):
+            break
+        # `make train` renames the artifact, then its manifest: a reader may fall in between.
+        time.sleep(MANIFEST_RETRY_SECONDS)
+        manifest = _load_manifest(manifest_path)
+    else:
         raise ModelLoadError(f"{artifact} does not match the sha256 in its manifest: refusing it")
     trained_with = manifest.get("libraries", {}).get("scikit-learn")
     if trained_with != sklearn.__version__:

@@ -54,6 +54,7 @@ class Attributor:
         self._starts = [s.start for s in sentences]
         self._quotes = quote_spans(text)
         self._quote_starts = [start for start, _ in self._quotes]
+        self._speakers: dict[int, str | None] = {}
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence that holds a character offset."""
@@ -66,6 +67,13 @@ class Attributor:
 
     def _speaker(self, index: int) -> str | None:
         """The actor who speaks in a sentence: the unquoted mention nearest a speech verb."""
+        # Many quotes can share one long sentence: scan each sentence once, not once per quote.
+        if index not in self._speakers:
+            self._speakers[index] = self._find_speaker(index)
+        return self._speakers[index]
+
+    def _find_speaker(self, index: int) -> str | None:
+        """The unquoted mention of a sentence nearest a speech verb, if any."""
         sentence = self.sentences[index]
         candidates = [
             m for m in self._mentions_in(sentence.start, sentence.end) if self._outside_quotes(m)
