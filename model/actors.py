@@ -15,7 +15,7 @@ REFERENCE_REACH = 600
 _POSSESSIVE = re.compile(r"(?:['’]s?|\.)$")
 # A name starts where no letter precedes it; a match inside a word would start earlier.
 _NAME_START = r"(?<![^\W\d_])"
-_TOKEN = re.compile(r"\w(?:[\w'’.&-]*\w)?\.?")
+_TOKEN = re.compile(r"\w[\w'’.&-]*")
 
 # Nouns that make a demonym ("German officials") or a group ("Republican senators") an actor.
 ACTOR_NOUNS = (
@@ -403,10 +403,11 @@ class ActorDetector:
         self._plural_demonyms: dict[str, str] = {}
         for actor in registry.actors.values():
             self._index(actor)
-        self._first_tokens = {self._first(a) for a in self._aliases} | {
-            self._first(t) for t in self._titles
-        }
-        self._max_tokens = max(len(n.split()) for n in [*self._aliases, *self._titles, "x"])
+        # The longest name (in tokens) that starts with each first token, to bound the lookups.
+        self._first_tokens: dict[str, int] = {}
+        for name in [*self._aliases, *self._titles]:
+            first = self._first(name)
+            self._first_tokens[first] = max(self._first_tokens.get(first, 0), len(name.split()))
 
     @staticmethod
     def _first(name: str) -> str:
@@ -458,12 +459,12 @@ class ActorDetector:
         return Detection([found.actors[key] for key in order], mentions)
 
     def _candidates(
-        self, text: str, tokens: list[tuple[int, int]], index: int
+        self, text: str, tokens: list[tuple[int, int]], index: int, longest: int
     ) -> Iterable[tuple[str, int]]:
         """Token runs starting at `index`, longest first, as (surface, end offset) pairs."""
         runs = []
         end_index = index
-        while end_index < len(tokens) and end_index - index < self._max_tokens:
+        while end_index < len(tokens) and end_index - index < longest:
             if end_index > index:
                 gap = text[tokens[end_index - 1][1] : tokens[end_index][0]]
                 if gap.strip():
@@ -494,13 +495,12 @@ class ActorDetector:
         index = 0
         while index < len(tokens):
             start = tokens[index][0]
-            if (
-                self._first(self._strip_possessive(text[start : tokens[index][1]]))
-                not in self._first_tokens
-            ):
+            first = self._first(self._strip_possessive(text[start : tokens[index][1]]))
+            longest = self._first_tokens.get(first)
+            if longest is None:
                 index += 1
                 continue
-            matched = self._match_at(text, tokens, index)
+            matched = self._match_at(text, tokens, index, longest)
             if matched is None:
                 index += 1
                 continue
@@ -530,10 +530,10 @@ class ActorDetector:
         return following is not None and start == span_start
 
     def _match_at(
-        self, text: str, tokens: list[tuple[int, int]], index: int
+        self, text: str, tokens: list[tuple[int, int]], index: int, longest: int
     ) -> tuple[int, str | None, list[str]] | None:
         """The longest alias or title starting at token `index`, if any."""
-        for surface, end in self._candidates(text, tokens, index):
+        for surface, end in self._candidates(text, tokens, index, longest):
             if surface in self._aliases:
                 return end, self._aliases[surface], []
             owners = self._titles.get(surface.lower())
