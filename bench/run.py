@@ -248,9 +248,11 @@ def table(results: dict) -> str:
         f"({t['mode']}, {t['source']})"
     )
     e = results["environment"]
+    busy = max(e["load_average_at_start"][0], e["load_average_at_end"][0]) > e["cpus"]
     lines.append(
         f"Machine: {e['cpus']} CPUs, load average {e['load_average_at_start'][0]:.2f} at start, "
-        f"{e['load_average_at_end'][0]:.2f} at end (above the CPU count, wall times are inflated)"
+        f"{e['load_average_at_end'][0]:.2f} at end"
+        + (" (above the CPU count: wall times are inflated)" if busy else "")
     )
     lines.append("")
     lines.append("Targets")
