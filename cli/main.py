@@ -28,10 +28,10 @@ import os
 import sys
 from importlib import metadata
 
-from cli import evaluate, predict, train
+from cli import batch, evaluate, network, predict, train
 from cli.common import CommandError
 
-COMMANDS = (predict, train, evaluate)
+COMMANDS = (predict, train, evaluate, batch, network)
 PROG = "stancewatch"
 
 

@@ -17,6 +17,8 @@ MAX_EVIDENCE = 3
 ACTOR_TYPES_ORDER = tuple(sorted(ACTOR_TYPES))
 # Two opposite stances in one article: the later one wins if both are at least this sure.
 CHANGE_OF_POSITION = 0.5
+# Article-level scores at least this high for both favor and against mean mixed evidence.
+MIXED_POSITION = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +286,8 @@ class StanceModel:
             scores = {label: (1.0 if label == "none" else 0.0) for label in self.labels}
             return ActorStance(*base, "none", 1.0, scores, analysis.mentions, [], analysis.key)
         stance = max(scores, key=scores.get)
-        if stance != "none":
+        # Only a genuinely mixed record (both sides likely) is settled by the latest position.
+        if stance != "none" and min(scores["favor"], scores["against"]) >= MIXED_POSITION:
             stance = latest_position(analysis.probabilities, self.labels) or stance
         evidence = self._evidence(text, analysis.passages, analysis.probabilities, stance)
         return ActorStance(
