@@ -28,10 +28,10 @@ import os
 import sys
 from importlib import metadata
 
-from cli import batch, evaluate, network, predict, train
+from cli import batch, network, predict, training
 from cli.common import CommandError
 
-COMMANDS = (predict, train, evaluate, batch, network)
+COMMANDS = (predict, training, batch, network)
 PROG = "stancewatch"
 
 
