@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
@@ -172,6 +173,15 @@ def article_cross_validation(features: np.ndarray, stances: list[str]) -> dict:
     return label_scores(stances, list(predicted))
 
 
+def without_process_ids(pipeline):
+    """The pipeline without the memory addresses TfidfVectorizer caches, so that the same data
+    gives a byte-identical artifact (the attribute is only a cache and is rebuilt on use)."""
+    for part in pipeline.get_params(deep=True).values():
+        if isinstance(part, TfidfVectorizer):
+            vars(part).pop("_stop_words_id", None)
+    return pipeline
+
+
 @dataclass(slots=True)
 class FittedModel:
     """A passage classifier, its aggregator (None without enough articles) and their data."""
@@ -236,6 +246,7 @@ def train(
         "metrics": metrics,
     }
     manifest["training_seconds"] = round(time.perf_counter() - started, 1)
+    classifier = without_process_ids(classifier)
     bundle = {"classifier": classifier, "aggregator": aggregator, "masked": True}
     manifest = artifact.save(bundle, manifest, artifact_path)
     log.info("wrote %s in %.1f s", artifact_path, manifest["training_seconds"])

@@ -1,6 +1,8 @@
 """Training: deterministic, and writes the artifact atomically beside its manifest."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from model import config
@@ -18,13 +20,17 @@ def _subset(tmp_path: Path, size: int) -> Path:
     return path
 
 
-def test_same_data_gives_the_same_model(tmp_path: Path) -> None:
+def test_same_data_gives_the_same_model_in_separate_processes(tmp_path: Path) -> None:
     passages = _subset(tmp_path, 60)
-    no_articles = tmp_path / "none.jsonl"
-    first = train(passages, no_articles, tmp_path / "a" / "m.joblib", quick=True)
-    second = train(passages, no_articles, tmp_path / "b" / "m.joblib", quick=True)
-    assert first["artifact_sha256"] == second["artifact_sha256"]
-    assert first["training_data_sha256"] == second["training_data_sha256"]
+    manifests = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "m.joblib"
+        command = [sys.executable, "-m", "training.train", "--quick", "--passages", str(passages)]
+        command += ["--articles", str(tmp_path / "none.jsonl"), "--out", str(out)]
+        subprocess.run(command, check=True, capture_output=True, cwd=config.ROOT)
+        manifests.append(json.loads(config.manifest_path_for(out).read_text()))
+    assert manifests[0]["artifact_sha256"] == manifests[1]["artifact_sha256"]
+    assert manifests[0]["training_data_sha256"] == manifests[1]["training_data_sha256"]
 
 
 def test_training_leaves_no_temporary_files(tmp_path: Path) -> None:
