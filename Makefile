@@ -41,7 +41,7 @@ reload: ## Move a running `make serve` to the current artifact (HUP to the pid i
 	kill -HUP "$$(cat $(PIDFILE))"
 
 loadtest: $(ARTIFACT) ## Load-test gunicorn on loopback: DURATION s (30), CLIENTS clients (16), WORKERS (2)
-	$(PY) tools/loadtest.py --duration $(DURATION) --clients $(CLIENTS) --workers $(WORKERS)
+	$(PY) -m tools.loadtest --duration $(DURATION) --clients $(CLIENTS) --workers $(WORKERS)
 
 check-data: $(STAMP) ## Validate the labelled data and print its statistics
 	$(PY) -m training.check_data

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -20,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import Document
+from tools.gunicorn_process import spawn_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOT_SECONDS = 120
@@ -105,22 +104,13 @@ def gunicorn(artifact: Path, workers: int) -> Iterator[Server]:
     """gunicorn with the project's gunicorn.conf.py on 127.0.0.1, stopped afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="stancewatch-bench-") as folder:
-        env = {
-            **os.environ,
+        settings = {
             "STANCE_MODEL_PATH": str(artifact),
             "WORKERS": str(workers),
-            "PORT": str(port),
             "LOG_LEVEL": "info",
         }
-        env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes and removes its own
-        env.pop("STANCE_PIDFILE", None)
         log = Path(folder) / "server.log"
-        command = [
-            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
-        ]  # fmt: skip
-        with log.open("wb") as sink:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+        process = spawn_gunicorn(port, log, settings)
         try:
             yield Server(process, port, log)
         finally:

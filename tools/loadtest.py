@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 import psutil
 import requests
 
+from tools.gunicorn_process import spawn_gunicorn
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "training" / "data" / "test" / "articles.jsonl"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -191,14 +193,8 @@ def start_server(workers: int, folder: Path, env: dict[str, str] | None = None) 
     port = free_port()
     pidfile = folder / "gunicorn.pid"
     log = folder / "server.log"
-    environment = {**os.environ, **(env or {})}
-    environment.update(WORKERS=str(workers), PORT=str(port), STANCE_PIDFILE=str(pidfile))
-    command = [
-        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=sink, stderr=sink)
+    settings = {**(env or {}), "WORKERS": str(workers), "STANCE_PIDFILE": str(pidfile)}
+    process = spawn_gunicorn(port, log, settings)
     server = Server(f"http://127.0.0.1:{port}", pidfile, process, log)
     wait_ready(server, workers)
     return server

@@ -19,6 +19,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 import model
+from tools.gunicorn_process import spawn_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = (
@@ -83,22 +84,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
     """gunicorn with gunicorn.conf.py, two workers, stopped (forcibly if need be) afterwards."""
     port = _free_port()
-    env = {
-        **os.environ,
+    settings = {
         "STANCE_MODEL_PATH": str(model_artifact),
         "WORKERS": "2",
-        "PORT": str(port),
         "STANCE_PIDFILE": str(tmp_path / "gunicorn.pid"),
         "LOG_LEVEL": "info",
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py must make its own
     log = tmp_path / "server.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    process = spawn_gunicorn(port, log, settings)
     running = Server(process, f"http://127.0.0.1:{port}", log, tmp_path / "gunicorn.pid")
     try:
         _wait_for_workers(running, 2)

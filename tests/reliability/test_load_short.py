@@ -16,7 +16,7 @@ MAX_BYTES = 1024 * 1024
 def test_short_load_test_has_no_errors(model_artifact: Path, tmp_path: Path) -> None:
     figures_path = tmp_path / "load.json"
     command = [
-        sys.executable, "tools/loadtest.py", "--duration", "5", "--clients", "4",
+        sys.executable, "-m", "tools.loadtest", "--duration", "5", "--clients", "4",
         "--warmup", "1", "--max-growth", "0.5", "--json", str(figures_path),
     ]  # fmt: skip
     env = {**os.environ, "STANCE_MODEL_PATH": str(model_artifact)}
