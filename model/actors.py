@@ -125,6 +125,13 @@ _ORG_PATTERNS = (
         r"\b" + _ORG_HEADS + r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*(?:\s+|\b)){1,4}(?<!\s)"
     ),
 )
+# A registry place that opens an organisation's name is part of that name, not the country.
+_ORGANIZATION_AFTER = re.compile(r"(?:\s+[A-Z][\w'’&-]*){0,4}\s+" + _ORG_HEADS + r"\b")
+# Words that open organisations' names ("Southern Cross Institute", "European Council on ...").
+_ORG_NAME_OPENERS = frozenset(
+    "Western European Eastern Northern Southern Russian Ukrainian American British German French "
+    "Republican Democratic Moscow Kyiv".split()
+)
 _NOT_NAME_WORDS = frozenset(
     [
         "The",
@@ -411,8 +418,8 @@ class ActorDetector:
 
     @staticmethod
     def _first(name: str) -> str:
-        """The first token of a name, lower-cased, used to skip hopeless start positions."""
-        return name.split()[0].lower()
+        """The first token of a name, lower-cased and without a possessive, as text is looked up."""
+        return _POSSESSIVE.sub("", name.split()[0]).lower()
 
     @staticmethod
     def _strip_possessive(word: str) -> str:
@@ -512,6 +519,8 @@ class ActorDetector:
                 index += 1
                 continue
             is_actor = span_start != start or not self._is_place(text, start, actor_id)
+            if self._opens_organization(text, surface_end, actor_id):
+                is_actor = False
             if self._is_first_name(text, surface_end, actor_id, span_start, start):
                 is_actor = False
             if is_actor and found.free(span_start, surface_end):
@@ -540,6 +549,12 @@ class ActorDetector:
             if owners:
                 return end, None, owners
         return None
+
+    def _opens_organization(self, text: str, end: int, actor_id: str) -> bool:
+        """True when a country name opens an organisation's ("the Vilnius Defence Initiative")."""
+        if self.registry.actors[actor_id].type != "country":
+            return False
+        return _ORGANIZATION_AFTER.match(text, end) is not None
 
     def _is_place(self, text: str, start: int, actor_id: str) -> bool:
         """True when a country is named as a place ("strikes inside Russia"), not as an actor."""
@@ -606,7 +621,7 @@ class ActorDetector:
         for pattern in _ORG_PATTERNS:
             for match in pattern.finditer(text):
                 words = match.group().split()
-                while words and words[0] in _NOT_NAME_WORDS:
+                while words and words[0] in _NOT_NAME_WORDS and words[0] not in _ORG_NAME_OPENERS:
                     words = words[1:]
                 if len(words) < 2:
                     continue

@@ -90,22 +90,28 @@ def find_actor(registry: Registry, detection: Detection, name: str) -> str | Non
 def add_literal_actor(
     detector: ActorDetector, text: str, detection: Detection, name: str
 ) -> tuple[Detection, str]:
-    """Add a requested actor by the literal places that name it; returns its key."""
+    """Add a requested actor by the literal places that name it; returns its key.
+
+    The requested name wins over detected mentions that overlap it: asked about "Polish
+    officials", the passage must not read "OTHACTOR officials".
+    """
     resolved = detector.registry.resolve(name)
     actor = (
         detector.registry_actor(resolved)
         if resolved
         else Actor("literal:" + _strip_article(name), name, "person")
     )
-    taken = [(m.start, m.end) for m in detection.mentions]
+    pattern = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
     added = [
         Mention(actor.key, m.start(), m.end(), "name")
-        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, flags=re.I)
-        if all(m.end() <= s or m.start() >= e for s, e in taken)
+        for m in re.finditer(pattern, text, flags=re.I)
     ]
     if not added:
         return detection, actor.key
-    mentions = sorted([*detection.mentions, *added], key=lambda m: m.start)
+    kept = [
+        m for m in detection.mentions if all(m.end <= a.start or m.start >= a.end for a in added)
+    ]
+    mentions = sorted([*kept, *added], key=lambda m: m.start)
     order = list(dict.fromkeys(m.key for m in mentions))
     actors = {a.key: a for a in [*detection.actors, actor]}
     return Detection([actors[k] for k in order], mentions), actor.key

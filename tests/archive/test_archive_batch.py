@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import COPIED, MALFORMED, Archive
+from conftest import ARCHIVE_ARTICLES, COPIED, MALFORMED, Archive
 from distributed import Client
 
 from archive.runner import ERRORS_NAME
@@ -49,7 +49,7 @@ def test_every_input_line_ends_in_exactly_one_file(scored: Path, archive: Archiv
     errors = read_jsonl(scored.parent / ERRORS_NAME)
     seen = Counter((r["source"], r["line"]) for r in results + errors)
     assert seen == Counter(archive.expected_items())
-    assert len(results) == 30 + 1 + 10 + 3
+    assert len(results) == ARCHIVE_ARTICLES + 1 + 10 + 3
     assert not (scored.parent / "results.jsonl.parts").exists()
 
 

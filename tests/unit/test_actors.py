@@ -111,3 +111,22 @@ def test_surname_alias_followed_by_a_surname_is_another_person(detector) -> None
         ("lindsey_graham", "Lindsey Graham"),
         ("person:graham mcallister", "Graham McAllister"),
     ]
+
+
+def test_organisation_named_after_a_place_or_region_is_found_whole(detector) -> None:
+    text = (
+        "Dr Helena Marsh of the Southern Cross Strategic Institute spoke after "
+        "Tomas Jurgaitis, who runs the Vilnius Defence Initiative."
+    )
+    keys = [key for key, _, _ in _mentions(detector, text)]
+    assert "org:southern cross strategic institute" in keys
+    assert "org:vilnius defence initiative" in keys
+    assert "lithuania" not in keys
+
+
+def test_possessive_registry_alias(detector) -> None:
+    text = "Germany's parliament voted, and Germany's chancellor answered."
+    assert _mentions(detector, text)[:2] == [
+        ("bundestag", "Germany's parliament", "name"),
+        ("germany", "Germany", "name"),
+    ]

@@ -90,3 +90,15 @@ def test_signed_letter_belongs_to_its_writer(detector) -> None:
         "They cost lives.": "person:oksana petrenko",
         "I disagree with the last writer.": "person:graham mcallister",
     }
+
+
+def test_labelled_actor_wins_over_the_detected_mentions_inside_it(detector) -> None:
+    from model.predictor import masked_passage
+
+    text = "Polish officials argued that Russia must pay. Dr Helen Marsh, an analyst, disagreed."
+    assert masked_passage(detector, text, "Polish officials") == (
+        f"{TARGET} argued that {OTHER} must pay. Dr {OTHER}, an analyst, disagreed."
+    )
+    assert masked_passage(detector, text, "Dr Helen Marsh").endswith(
+        f". {TARGET}, an analyst, disagreed."
+    )
