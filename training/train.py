@@ -43,32 +43,76 @@ def passage_examples(
     return texts, [r["stance"] for r in records], [r["article_id"] for r in records]
 
 
-def article_examples(
-    detector: ActorDetector, articles: list[dict]
-) -> tuple[list[str], list[str], list[str]]:
-    """Passages cut from whole training articles where the gold label is sure to hold.
+# An article actor with a stance and several passages teaches its likeliest passage, if at least
+# this likely under a classifier that never saw the article.
+BEST_PASSAGE_FLOOR = 0.5
 
-    An actor without a stance has none in every passage; an actor with a stance and a single
-    passage shows it there. Other passages are left out: which of them shows the stance is unknown.
+
+@dataclass(frozen=True, slots=True)
+class ArticleCuts:
+    """Classifier examples cut from one training article."""
+
+    texts: list[str]
+    labels: list[str]
+
+
+def article_cuts(detector: ActorDetector, articles: list[dict], scorer) -> dict[str, ArticleCuts]:
+    """Article id -> passages whose label the article's gold stances tell.
+
+    An actor without a stance has none in every passage; an actor with a stance and one passage
+    shows it there. With several passages, which one shows the stance is unknown: the one the
+    passages-only `scorer` finds likeliest is taken, so that whole articles teach too.
     """
-    texts, labels, groups = [], [], []
+    cuts: dict[str, ArticleCuts] = {}
+    undecided: list[tuple[str, list[str], str]] = []  # (article id, passages, gold stance)
     for article in articles:
         text = article["text"]
         detection = detector.detect(text)
         attributor = Attributor(text, split_sentences(text), detection.mentions)
         by_actor = attributor.sentences_by_actor()
+        found = cuts.setdefault(article["id"], ArticleCuts([], []))
         for item in article["actors"]:
             key = find_actor(detector.registry, detection, item["actor"])
             if key is None or key not in by_actor:
                 continue
-            passages = attributor.passages(key, by_actor[key])
-            if item["stance"] != "none" and len(passages) != 1:
+            passages = [
+                StanceModel.target_text(p.masked) for p in attributor.passages(key, by_actor[key])
+            ]
+            if item["stance"] != "none" and len(passages) > 1:
+                undecided.append((article["id"], passages, item["stance"]))
                 continue
-            for passage in passages:
-                texts.append(StanceModel.target_text(passage.masked))
-                labels.append(item["stance"])
-                groups.append(article["id"])
-    return texts, labels, groups
+            found.texts.extend(passages)
+            found.labels.extend([item["stance"]] * len(passages))
+    for article_id, text, stance in best_passages(undecided, scorer):
+        cuts[article_id].texts.append(text)
+        cuts[article_id].labels.append(stance)
+    return cuts
+
+
+def best_passages(
+    undecided: list[tuple[str, list[str], str]], scorer
+) -> list[tuple[str, str, str]]:
+    """(article id, passage, stance) for each actor's likeliest passage of its gold stance."""
+    if scorer is None or not undecided:
+        return []
+    probabilities = scorer.predict_proba([p for _, passages, _ in undecided for p in passages])
+    column = {str(label): i for i, label in enumerate(scorer.classes_)}
+    chosen, offset = [], 0
+    for article_id, passages, stance in undecided:
+        rows = probabilities[offset : offset + len(passages), column[stance]]
+        offset += len(passages)
+        best = int(np.argmax(rows))
+        if rows[best] >= BEST_PASSAGE_FLOOR:
+            chosen.append((article_id, passages[best], stance))
+    return chosen
+
+
+def cut_examples(
+    cuts: dict[str, ArticleCuts], article_ids: list[str]
+) -> tuple[list[str], list[str]]:
+    """The article cuts of some articles, as classifier texts and labels."""
+    texts = [t for i in article_ids for t in cuts[i].texts]
+    return texts, [label for i in article_ids for label in cuts[i].labels]
 
 
 def grouped_splits(labels: list[str], groups: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -99,7 +143,11 @@ def fit(texts: list[str], labels: list[str], c: float):
 
 
 def aggregator_examples(
-    detector: ActorDetector, passages: tuple[list, list, list], articles: list[dict], c: float
+    detector: ActorDetector,
+    passages: tuple[list, list, list],
+    articles: list[dict],
+    cuts: dict[str, ArticleCuts],
+    c: float,
 ) -> tuple[np.ndarray, list[str]]:
     """Out-of-fold actor features and gold stances for the training articles.
 
@@ -110,7 +158,11 @@ def aggregator_examples(
     folds = GroupKFold(n_splits=min(FOLDS, len(articles))).split(ids, groups=ids)
     results = Parallel(n_jobs=2)(
         delayed(_fold_features)(
-            detector, passages, [articles[i] for i in train], [articles[i] for i in held], c
+            detector,
+            passages,
+            cut_examples(cuts, [articles[i]["id"] for i in train]),
+            [articles[i] for i in held],
+            c,
         )
         for train, held in folds
     )
@@ -122,12 +174,11 @@ def aggregator_examples(
 def _fold_features(
     detector: ActorDetector,
     passages: tuple[list, list, list],
-    train_articles: list[dict],
+    extra: tuple[list[str], list[str]],
     held_articles: list[dict],
     c: float,
 ) -> tuple[list[np.ndarray], list[str]]:
-    """Fit on the passages and the training fold's articles; describe the held-out actors."""
-    extra = article_examples(detector, train_articles)
+    """Fit on the passages and the training fold's article cuts; describe the held-out actors."""
     fold_model = StanceModel(
         fit(passages[0] + extra[0], passages[1] + extra[1], c), detector.registry, {}
     )
@@ -196,13 +247,15 @@ def fit_model(
     detector: ActorDetector, passages: tuple[list, list, list], articles: list[dict], c: float
 ) -> FittedModel:
     """Fit the classifier on passages and article cuts, and the aggregator out of fold."""
-    extra = article_examples(detector, articles)
+    scorer = fit(passages[0], passages[1], c) if articles else None
+    cuts = article_cuts(detector, articles, scorer)
+    extra = cut_examples(cuts, [article["id"] for article in articles])
     texts, labels = passages[0] + extra[0], passages[1] + extra[1]
     log.info("%d examples (%d cut from articles)", len(texts), len(extra[0]))
     classifier = fit(texts, labels, c)
     if len(articles) < FOLDS:
         return FittedModel(classifier, None, labels, {})
-    features, stances = aggregator_examples(detector, passages, articles, c)
+    features, stances = aggregator_examples(detector, passages, articles, cuts, c)
     aggregator = fit_aggregator_estimator().fit(features, stances)
     log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
     return FittedModel(classifier, aggregator, labels, article_cross_validation(features, stances))

@@ -37,3 +37,30 @@ def test_training_leaves_no_temporary_files(tmp_path: Path) -> None:
     out = tmp_path / "models" / "m.joblib"
     train(_subset(tmp_path, 30), tmp_path / "none.jsonl", out, quick=True)
     assert sorted(p.name for p in out.parent.iterdir()) == ["m.joblib", "m.json"]
+
+
+class _KeywordScorer:
+    """A scorer whose favor probability is high only for passages that say "lift"."""
+
+    classes_ = ["against", "favor", "none"]
+
+    def predict_proba(self, texts: list[str]):
+        import numpy as np
+
+        return np.array([[0.1, 0.8, 0.1] if "lift" in t else [0.3, 0.4, 0.3] for t in texts])
+
+
+def test_article_actor_with_several_passages_teaches_its_likeliest_one(detector) -> None:
+    from training.train import article_cuts
+
+    text = (
+        "Scholz met reporters in Berlin on Monday.\n\n"
+        "Later, Scholz said the allies should lift the limits.\n\n"
+        "Scholz also spoke about farm subsidies."
+    )
+    article = {"id": "a1", "text": text, "actors": [{"actor": "Olaf Scholz", "stance": "favor"}]}
+    cuts = article_cuts(detector, [article], _KeywordScorer())["a1"]
+    assert cuts.labels == ["favor"]
+    assert cuts.texts == ["Later, TGTACTOR said the allies should lift the limits."]
+    unsure = {**article, "text": text.replace("lift", "review")}
+    assert article_cuts(detector, [unsure], _KeywordScorer())["a1"].texts == []
