@@ -28,7 +28,7 @@ from training.metrics import gold_stances, label_scores
 
 log = logging.getLogger("stancewatch.train")
 
-C_GRID = (0.5, 2.0, 8.0)
+C_GRID = (2.0, 8.0, 32.0)
 DEFAULT_C = 8.0
 FOLDS = 5
 
