@@ -334,6 +334,18 @@ _PLURAL_FOLLOWER = re.compile(
     r"insist|" + SPEECH_VERBS + r")\b)"
 )
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
+# "It" stands for a country or an organisation only as the subject of what actors do: "it said",
+# "it has lifted"; elsewhere ("it is", "it would be") it rarely does.
+_IT_ACTS = re.compile(
+    r"\b[Ii]t\s+(?:has\s+|had\s+|also\s+|would\s+|will\s+|could\s+|did\s+not\s+|"
+    r"has\s+not\s+|had\s+not\s+|would\s+not\s+)?(?:"
+    + SPEECH_VERBS
+    + r"|lifted|loosened|eased|allowed|permitted|authorised|authorized|refused|declined|rejected|"
+    r"opposed|supported|backed|agreed|kept|maintained|insists|welcomed|announced|confirmed|"
+    r"objected|blocked|vetoed|ruled|attaches|attached|imposes|imposed|restricts|restricted)\b"
+)
+_ACTING_BODIES = frozenset({"country", "government", "organization"})
+_SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+")
 _ROLE_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
     r"spokes(?:man|woman|person)|senator|congressman|congresswoman|general|ambassador|envoy|"
@@ -714,6 +726,11 @@ class ActorDetector:
             )
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
+        for match in _IT_ACTS.finditer(text):
+            start, end = match.start(), match.start() + 2
+            key = self._subject_before(text, named, found, start)
+            if key is not None and found.free(start, end):
+                found.add(found.actors[key], start, end, "pronoun")
         for match in _ROLE_REFERENCE.finditer(text):
             role = match.group("role").lower().rstrip("s")
             key = self._nearest(
@@ -721,6 +738,19 @@ class ActorDetector:
             )
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "title")
+
+    @staticmethod
+    def _subject_before(text: str, named: list[Mention], found: _Found, at: int) -> str | None:
+        """The first country or organisation of the sentence holding `at` (before it), or of
+        the sentence before when "It" opens one: the likely subject that "it" stands for."""
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
+        sentence = starts[-1]
+        window = (starts[-2], sentence) if text[at] == "I" and len(starts) > 1 else (sentence, at)
+        for mention in named:
+            if window[0] <= mention.start and mention.end <= window[1]:
+                if found.actors[mention.key].type in _ACTING_BODIES:
+                    return mention.key
+        return None
 
     @staticmethod
     def _nearest(mentions: list[Mention], ends: list[int], before: int, accept) -> str | None:

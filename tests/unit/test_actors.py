@@ -130,3 +130,11 @@ def test_possessive_registry_alias(detector) -> None:
         ("bundestag", "Germany's parliament", "name"),
         ("germany", "Germany", "name"),
     ]
+
+
+def test_it_as_the_subject_of_what_a_country_does(detector) -> None:
+    text = "Germany sent howitzers to Ukraine. It said Kyiv may use them. It is not clear why."
+    pronouns = [
+        (key, surface) for key, surface, kind in _mentions(detector, text) if kind == "pronoun"
+    ]
+    assert pronouns == [("germany", "It")]
