@@ -746,11 +746,8 @@ class ActorDetector:
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
         sentence = starts[-1]
         window = (starts[-2], sentence) if text[at] == "I" and len(starts) > 1 else (sentence, at)
-        for mention in named:
-            if window[0] <= mention.start and mention.end <= window[1]:
-                if found.actors[mention.key].type in _ACTING_BODIES:
-                    return mention.key
-        return None
+        inside = (m for m in named if window[0] <= m.start and m.end <= window[1])
+        return next((m.key for m in inside if found.actors[m.key].type in _ACTING_BODIES), None)
 
     @staticmethod
     def _nearest(mentions: list[Mention], ends: list[int], before: int, accept) -> str | None:
