@@ -7,7 +7,6 @@ per article or per chunk.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from archive.reader import RawItem
+from training.data import DataError, parse_object
 
 if TYPE_CHECKING:
     from model import StanceModel
@@ -80,11 +80,9 @@ def parse(item: RawItem) -> dict[str, Any]:
         if not text.strip():
             raise BadItem("blank line")
         try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BadItem(f"malformed JSON: {error.msg} (column {error.colno})") from None
-        if not isinstance(record, dict):
-            raise BadItem('expected an object {"id": ..., "text": ...}')
+            record = parse_object(text)
+        except DataError as error:
+            raise BadItem(str(error)) from None
     article_id = record.get("id")
     if isinstance(article_id, int) and not isinstance(article_id, bool):
         article_id = str(article_id)

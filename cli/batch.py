@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import CommandError
+from cli.common import CommandError, add_command, positive_int
 
 DESCRIPTION = """\
 Score every article of an archive on a Dask cluster and write one result per article.
@@ -24,14 +24,6 @@ again after an interruption and it skips the committed chunks. OUT appears, comp
 "duplicate_of" names the story's first article, and `stancewatch network` skips the copies."""
 
 
-def _positive(text: str) -> int:
-    """An argparse type: an integer of at least 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def _fraction(text: str) -> float:
     """An argparse type: a number strictly between 0 and 1."""
     value = float(text)
@@ -42,11 +34,8 @@ def _fraction(text: str) -> float:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `batch` subcommand."""
-    parser = subparsers.add_parser(
-        "batch",
-        help="score a whole archive on a Dask cluster (resumable)",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_command(
+        subparsers, "batch", "score a whole archive on a Dask cluster (resumable)", DESCRIPTION
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="IN", help="JSONL file or folder")
     parser.add_argument("--out", type=Path, required=True, metavar="OUT", help="results file")
@@ -59,14 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=positive_int,
         default=2,
         metavar="N",
         help="worker processes of the local cluster (default 2)",
     )
     parser.add_argument(
         "--chunk-size",
-        type=_positive,
+        type=positive_int,
         default=500,
         metavar="N",
         help="articles per task and per committed part (default 500)",

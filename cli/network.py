@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from archive.periods import PERIODS
-from cli.common import CommandError
+from cli.common import CommandError, add_command, positive_int
 
 DESCRIPTION = """\
 Build the discourse networks of `stancewatch batch` results (JSON Lines, gzip allowed):
@@ -34,27 +34,19 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _positive(text: str) -> int:
-    """An argparse type: an integer of at least 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `network` subcommand."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "network",
-        help="export actor networks (GraphML, GEXF, CSV) from batch results",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "export actor networks (GraphML, GEXF, CSV) from batch results",
+        DESCRIPTION,
     )
     parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="batch output")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="output name")
     parser.add_argument(
         "--min-articles",
-        type=_positive,
+        type=positive_int,
         default=1,
         metavar="N",
         help="keep actors that take a side in at least N articles (default 1)",

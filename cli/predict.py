@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.common import CommandError, progress
+from training.data import DataError, parse_object
 
 if TYPE_CHECKING:
     from model import StanceModel
@@ -128,11 +128,9 @@ def read_documents(name: str, jsonl: bool, actors: list[str] | None) -> list[Doc
             continue
         where = f"{label}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise CommandError(f"{where}: malformed JSON: {error.msg}") from None
-        if not isinstance(record, dict):
-            raise CommandError(f'{where}: expected an object {{"id": ..., "text": ...}}')
+            record = parse_object(line)
+        except DataError as error:
+            raise CommandError(f"{where}: {error}") from None
         if actors is not None and "actors" not in record:
             record["actors"] = actors
         documents.append(validated(where, record))

@@ -35,10 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             prefix_chars="\0",
         )
         parser.add_argument("forwarded", nargs=argparse.REMAINDER)
-        parser.set_defaults(run=_forward(module, failure))
+        parser.set_defaults(run=_forward(module, failure, f"stancewatch {name}"))
 
 
-def _forward(module: str, failure: str) -> Callable[[argparse.Namespace], int]:
+def _forward(module: str, failure: str, prog: str) -> Callable[[argparse.Namespace], int]:
     """A runner that hands the arguments to `module`.main and turns failures into one line."""
 
     def run(args: argparse.Namespace) -> int:
@@ -49,7 +49,7 @@ def _forward(module: str, failure: str) -> Callable[[argparse.Namespace], int]:
         from training.data import DataError
 
         try:
-            return importlib.import_module(module).main(args.forwarded)
+            return importlib.import_module(module).main(args.forwarded, prog=prog)
         except ModelLoadError as error:
             raise CommandError(str(error)) from None
         except (OSError, DataError, RegistryError) as error:

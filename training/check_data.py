@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from model import config
 from model.registry import Registry, load_registry
 from model.text import fold
+from training.data import DataError, parse_object
 
 NEAR_DUPLICATE = 0.92
 MAIN_ACTOR_RECORDS = 20
@@ -49,12 +49,9 @@ def read_records(path: Path, report: Report) -> list[Record]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            report.add(Record(path, number, {}), f"not valid JSON ({error.msg})")
-            continue
-        if not isinstance(data, dict):
-            report.add(Record(path, number, {}), "not a JSON object")
+            data = parse_object(line)
+        except DataError as error:
+            report.add(Record(path, number, {}), str(error))
             continue
         records.append(Record(path, number, data))
     return records

@@ -11,6 +11,17 @@ class DataError(ValueError):
     """A data file is malformed; the message names the file and line."""
 
 
+def parse_object(line: str) -> dict:
+    """One JSON Lines record, which must be an object; DataError says what is wrong."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise DataError(f"malformed JSON: {error.msg} (column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise DataError('expected an object {"id": ..., "text": ...}')
+    return record
+
+
 def read_jsonl(path: Path) -> list[dict]:
     """Every record of a JSON Lines file, skipping blank lines."""
     records = []
@@ -19,12 +30,9 @@ def read_jsonl(path: Path) -> list[dict]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataError(f"{path}:{number}: not valid JSON: {error.msg}") from error
-            if not isinstance(record, dict):
-                raise DataError(f"{path}:{number}: a record must be a JSON object")
-            records.append(record)
+                records.append(parse_object(line))
+            except DataError as error:
+                raise DataError(f"{path}:{number}: {error}") from None
     return records
 
 

@@ -154,9 +154,9 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Command-line entry point; `prog` names the command in usage lines."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--artifact", type=Path, default=None)
     parser.add_argument("--articles", type=Path, default=config.TEST_ARTICLES_PATH)
     parser.add_argument("--passages", type=Path, default=config.TEST_PASSAGES_PATH)

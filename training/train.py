@@ -306,9 +306,9 @@ def train(
     return manifest
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Command-line entry point; `prog` names the command in usage lines."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--passages", type=Path, default=config.PASSAGES_PATH)
     parser.add_argument("--articles", type=Path, default=config.ARTICLES_PATH)
     parser.add_argument("--out", type=Path, default=config.ARTIFACT_DIR / config.ARTIFACT_NAME)

@@ -130,3 +130,11 @@ def test_help_lists_every_registered_command(capsys) -> None:
 def test_evaluate_without_a_model_exits_1(capsys, tmp_path: Path) -> None:
     code, _, err = _run(capsys, ["evaluate", "--artifact", str(tmp_path / "none.joblib")])
     assert code == 1 and "none.joblib" in err
+
+
+def test_forwarded_help_names_the_stancewatch_command(capsys) -> None:
+    for name in ("train", "evaluate"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([name, "--help"])
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: stancewatch {name} ")
