@@ -126,6 +126,15 @@ def masked_passage(detector: ActorDetector, text: str, name: str) -> str:
     return StanceModel.target_text(mask(text, 0, len(text), detection.mentions, key))
 
 
+def office_holders(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Country or organisation id -> the registry people who hold or held an office of it."""
+    holders: dict[str, list[str]] = {}
+    for actor in registry.actors.values():
+        if actor.type == "person" and actor.offices and actor.affiliation:
+            holders.setdefault(actor.affiliation, []).append(actor.id)
+    return {country: tuple(people) for country, people in holders.items()}
+
+
 def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float]:
     """Scores without a trained aggregator: strongest favor and against, weakest none."""
     column = {label: i for i, label in enumerate(labels)}
@@ -149,13 +158,24 @@ def latest_position(probabilities: np.ndarray, labels: list[str]) -> str | None:
 
 
 def actor_features(
-    probabilities: np.ndarray, labels: list[str], actor_type: str, registered: bool, mentions: int
+    probabilities: np.ndarray,
+    labels: list[str],
+    actor_type: str,
+    registered: bool,
+    mentions: int,
+    officials: np.ndarray | None = None,
 ) -> np.ndarray:
     """What the article-level aggregator reads about one actor and its passages."""
-    ordered = probabilities[:, [labels.index(label) for label in LABELS]]
+    order = [labels.index(label) for label in LABELS]
+    ordered = probabilities[:, order]
     counts = [np.log1p(len(ordered)), np.log1p(mentions), float(registered)]
     kinds = [float(actor_type == kind) for kind in ACTOR_TYPES_ORDER]
-    return np.concatenate([ordered.max(0), ordered.mean(0), ordered.min(0), counts, kinds])
+    # A government's line is often given by its ministers only; the aggregator learns how far
+    # their passages speak for the country.
+    voices = np.zeros(len(LABELS) + 1)
+    if officials is not None and len(officials):
+        voices = np.concatenate([officials[:, order].max(0), [1.0]])
+    return np.concatenate([ordered.max(0), ordered.mean(0), ordered.min(0), voices, counts, kinds])
 
 
 @dataclass(slots=True)
@@ -168,11 +188,14 @@ class ActorAnalysis:
     passages: list[Passage]
     probabilities: np.ndarray | None
     mentions: list[Span]
+    officials: np.ndarray | None = None  # passage probabilities of its office-holders, if any
 
     def features(self, labels: list[str], registered: bool) -> np.ndarray:
         """The aggregator's input for this actor."""
         kind = self.actor.type if self.actor else "person"
-        return actor_features(self.probabilities, labels, kind, registered, len(self.mentions))
+        return actor_features(
+            self.probabilities, labels, kind, registered, len(self.mentions), self.officials
+        )
 
 
 class StanceModel:
@@ -193,6 +216,7 @@ class StanceModel:
         self.labels = [str(label) for label in classifier.classes_]
         self.detector = ActorDetector(registry)
         self.masked = masked
+        self.office_holders = office_holders(registry)
 
     def predict(self, text: str, actors: list[str] | None = None) -> ArticleStances:
         """Each actor's stance, confidence, mentions and evidence in `text`."""
@@ -226,9 +250,15 @@ class StanceModel:
                 passages.get(key, []),
                 probabilities.get(key),
                 mentions.get(key, []),
+                self._officials(key, probabilities),
             )
             for name, key in chosen
         ]
+
+    def _officials(self, key: str, probabilities: dict[str, np.ndarray]) -> np.ndarray | None:
+        """The passage probabilities of an actor's office-holders named in the article."""
+        found = [probabilities[p] for p in self.office_holders.get(key, ()) if p in probabilities]
+        return np.vstack(found) if found else None
 
     def actor_scores(self, analyses: list[ActorAnalysis]) -> list[dict[str, float] | None]:
         """Article-level scores per actor (None without passages), in one aggregator call."""

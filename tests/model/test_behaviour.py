@@ -101,3 +101,33 @@ def test_requested_actors_cover_exactly_those_names(stance_model) -> None:
 def test_empty_and_actorless_texts_give_no_actors(stance_model) -> None:
     assert stance_model.predict("").to_dict() == {"actors": []}
     assert stance_model.predict("It rained all day.").to_dict() == {"actors": []}
+
+
+@pytest.mark.parametrize(
+    ("country", "minister", "line", "expected"),
+    [
+        (
+            "Estonia",
+            "Hanno Pevkur",
+            "allies should let Ukraine strike military targets inside "
+            "Russia, and that the limits only help Moscow",
+            "favor",
+        ),
+        (
+            "Italy",
+            "Guido Crosetto",
+            "Italian weapons could only be used inside Ukraine, and "
+            "that striking Russia would be an escalation",
+            "against",
+        ),
+    ],
+)
+def test_a_country_speaks_through_its_minister(
+    stance_model, country: str, minister: str, line: str, expected: str
+) -> None:
+    text = (
+        f"{country} has sent howitzers and ammunition to Ukraine since 2022.\n\n"
+        f"Defence Minister {minister} said on Tuesday that {line}."
+    )
+    stances = {a["actor"]: a["stance"] for a in stance_model.predict(text).to_dict()["actors"]}
+    assert (stances[minister], stances[country]) == (expected, expected)

@@ -63,3 +63,12 @@ def test_shipped_registry_covers_the_debate() -> None:
         assert registry.resolve(name) is not None, name
     for required in ["NATO", "Pentagon", "State Department", "Institute for the Study of War"]:
         assert registry.resolve(required) is not None, required
+
+
+def test_office_holders_by_country(registry) -> None:
+    from model.predictor import office_holders
+
+    holders = office_holders(registry)
+    assert set(holders["germany"]) == {"olaf_scholz", "friedrich_merz"}
+    assert holders["nato"] == ("jens_stoltenberg",)
+    assert "russia" not in holders  # Peskov is listed without an office
