@@ -15,7 +15,6 @@ from sklearn.pipeline import FeatureUnion
 from bench.corpus import Document
 from model import ArticleStances, StanceModel
 from model.attribution import Attributor
-from model.predictor import ActorAnalysis
 from model.text import split_sentences
 
 STAGES = ("text", "actors", "attribution", "features", "classifier", "aggregation")
@@ -59,19 +58,8 @@ def staged_predict(model: StanceModel, text: str) -> tuple[ArticleStances, dict[
     for (key, _), row in zip(order, rows, strict=True):
         grouped.setdefault(key, []).append(row)
     probabilities = {key: np.vstack(group) for key, group in grouped.items()}
-    mentions = model._mentions_by_actor(text, detection)
-    known = {actor.key: actor for actor in detection.actors}
-    analyses = [
-        ActorAnalysis(
-            a.name,
-            a.key,
-            known.get(a.key),
-            passages.get(a.key, []),
-            probabilities.get(a.key),
-            mentions.get(a.key, []),
-        )
-        for a in detection.actors
-    ]
+    chosen = [(actor.name, actor.key) for actor in detection.actors]
+    analyses = model.analyses(text, detection, chosen, passages, probabilities)
     scores = model.actor_scores(analyses)
     answer = ArticleStances(
         [model._actor_stance(text, a, s) for a, s in zip(analyses, scores, strict=True)]

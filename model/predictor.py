@@ -239,9 +239,20 @@ class StanceModel:
         by_actor = attributor.sentences_by_actor()
         passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
         probabilities = self._classify(text, passages)
+        chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
+        return self.analyses(text, detection, chosen, passages, probabilities)
+
+    def analyses(
+        self,
+        text: str,
+        detection: Detection,
+        chosen: list[tuple[str, str]],
+        passages: dict[str, list[Passage]],
+        probabilities: dict[str, np.ndarray],
+    ) -> list[ActorAnalysis]:
+        """The chosen (name, key) actors with their passages, probabilities and mentions."""
         mentions = self._mentions_by_actor(text, detection)
         known = {actor.key: actor for actor in detection.actors}
-        chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
         return [
             ActorAnalysis(
                 name,
