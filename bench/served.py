@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import Document
-from tools.gunicorn_process import spawn_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOT_SECONDS = 120
@@ -53,13 +51,6 @@ class Server:
                 if event.get("event") == name:
                     found.append(event)
         return found
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def post(port: int, body: bytes) -> tuple[int, float]:
@@ -114,18 +105,7 @@ def gunicorn(artifact: Path, workers: int) -> Iterator[Server]:
         try:
             yield Server(process, port, log)
         finally:
-            _stop(process)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop gunicorn gracefully, forcibly if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    process.wait(timeout=30)
+            stop_gunicorn(process)
 
 
 def worker_pids(master: int) -> list[int]:

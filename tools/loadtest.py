@@ -16,8 +16,6 @@ import argparse
 import itertools
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +30,7 @@ from urllib.parse import urlsplit
 import psutil
 import requests
 
-from tools.gunicorn_process import spawn_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "training" / "data" / "test" / "articles.jsonl"
@@ -181,13 +179,6 @@ def worker_memory(master_pid: int) -> dict[int, int]:
     return memory
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(workers: int, folder: Path, env: dict[str, str] | None = None) -> Server:
     """Start gunicorn with gunicorn.conf.py on a free loopback port; wait until it answers."""
     port = free_port()
@@ -229,15 +220,8 @@ def wait_ready(server: Server, workers: int, seconds: float = BOOT_SECONDS) -> N
 
 def stop_server(server: Server) -> None:
     """Stop a gunicorn this tool started: gracefully, forcibly if it hangs."""
-    process = server.process
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
+    if server.process is not None:
+        stop_gunicorn(server.process)
 
 
 def max_size_calls(articles: list[str], limit: int) -> list[Call]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 import model
-from tools.gunicorn_process import spawn_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = (
@@ -45,13 +44,6 @@ class Server:
         return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-def _free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_workers(server: Server, workers: int) -> None:
     """Block until every worker has loaded its model and /health answers."""
     deadline = time.monotonic() + BOOT_SECONDS
@@ -69,21 +61,10 @@ def _wait_for_workers(server: Server, workers: int) -> None:
     pytest.fail("gunicorn did not start:\n" + server.log.read_text(encoding="utf-8"))
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop gunicorn gracefully (so it cleans up), forcibly if it hangs."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    process.wait(timeout=30)
-
-
 @pytest.fixture
 def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
     """gunicorn with gunicorn.conf.py, two workers, stopped (forcibly if need be) afterwards."""
-    port = _free_port()
+    port = free_port()
     settings = {
         "STANCE_MODEL_PATH": str(model_artifact),
         "WORKERS": "2",
@@ -97,7 +78,7 @@ def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
         _wait_for_workers(running, 2)
         yield running
     finally:
-        _stop(process)
+        stop_gunicorn(process)
 
 
 def _probe(port: str) -> int:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -57,34 +56,19 @@ def _missing_browser() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(model_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """gunicorn (one worker) on a free loopback port, with an API token and a small body limit."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("e2e") / "server.log"
-    env = {
-        **os.environ,
+    settings = {
         "STANCE_MODEL_PATH": str(model_artifact),
         "STANCE_API_TOKEN": TOKEN,
         "STANCE_MAX_BYTES": str(MAX_BYTES),
         "WORKERS": "1",
-        "PORT": str(port),
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    command = [
-        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{port}", "service.app:create_app()",
-    ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    process = spawn_gunicorn(port, log, settings)
     try:
         deadline = time.monotonic() + BOOT_SECONDS
         while True:
@@ -98,12 +82,7 @@ def server(model_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        stop_gunicorn(process)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,7 +18,8 @@ import requests
 
 from model.artifact import read_manifest, save
 from tests.reliability.conftest import LiveServer
-from tools.loadtest import ROOT, Server, free_port
+from tools.gunicorn_process import ROOT, free_port, gunicorn_command
+from tools.loadtest import Server
 
 ARTICLE = (
     "German Chancellor Olaf Scholz said Germany would not send Taurus missiles. "
@@ -176,10 +176,7 @@ def test_a_fresh_start_refuses_an_unusable_artifact_in_one_line(
     reason = _break(artifact_copy, how)
     pidfile = tmp_path / "gunicorn.pid"
     env = {**os.environ, "STANCE_MODEL_PATH": str(artifact_copy), "STANCE_PIDFILE": str(pidfile)}
-    command = [
-        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{free_port()}", "service.app:create_app()",
-    ]  # fmt: skip
+    command = gunicorn_command(free_port())
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     output = done.stdout + done.stderr
     assert done.returncode != 0
