@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from model.registry import Registry, RegistryActor
-from model.text import fold
+from model.text import fold, split_sentences
 
 # How far back (in characters) "he", "she" or "the minister" may look for their actor.
 REFERENCE_REACH = 600
@@ -345,7 +345,6 @@ _IT_ACTS = re.compile(
     r"objected|blocked|vetoed|ruled|attaches|attached|imposes|imposed|restricts|restricted)\b"
 )
 _ACTING_BODIES = frozenset({"country", "government", "organization"})
-_SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+")
 _ROLE_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<role>minister|chancellor|president|prime minister|premier|secretary|"
     r"spokes(?:man|woman|person)|senator|congressman|congresswoman|general|ambassador|envoy|"
@@ -726,9 +725,11 @@ class ActorDetector:
             )
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
+        sentence_starts: list[int] = []  # split once, and only when an "it" needs it
         for match in _IT_ACTS.finditer(text):
             start, end = match.start(), match.start() + 2
-            key = self._subject_before(text, named, found, start)
+            sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
+            key = self._subject_before(text, named, found, sentence_starts, start)
             if key is not None and found.free(start, end):
                 found.add(found.actors[key], start, end, "pronoun")
         for match in _ROLE_REFERENCE.finditer(text):
@@ -740,14 +741,24 @@ class ActorDetector:
                 found.add(found.actors[key], match.start(), match.end(), "title")
 
     @staticmethod
-    def _subject_before(text: str, named: list[Mention], found: _Found, at: int) -> str | None:
+    def _subject_before(
+        text: str, named: list[Mention], found: _Found, sentence_starts: list[int], at: int
+    ) -> str | None:
         """The first country or organisation of the sentence holding `at` (before it), or of
         the sentence before when "It" opens one: the likely subject that "it" stands for."""
-        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
-        sentence = starts[-1]
-        window = (starts[-2], sentence) if text[at] == "I" and len(starts) > 1 else (sentence, at)
-        inside = (m for m in named if window[0] <= m.start and m.end <= window[1])
-        return next((m.key for m in inside if found.actors[m.key].type in _ACTING_BODIES), None)
+        index = max(0, bisect.bisect_right(sentence_starts, at) - 1)
+        sentence = sentence_starts[index] if sentence_starts else 0
+        if text[at] == "I" and index > 0:
+            window = (sentence_starts[index - 1], sentence)
+        else:
+            window = (sentence, at)
+        first = bisect.bisect_left(named, window[0], key=lambda m: m.start)
+        for mention in named[first:]:
+            if mention.start >= window[1]:
+                break
+            if mention.end <= window[1] and found.actors[mention.key].type in _ACTING_BODIES:
+                return mention.key
+        return None
 
     @staticmethod
     def _nearest(mentions: list[Mention], ends: list[int], before: int, accept) -> str | None:

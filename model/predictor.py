@@ -173,7 +173,7 @@ def actor_features(
     # A government's line is often given by its ministers only; the aggregator learns how far
     # their passages speak for the country.
     voices = np.zeros(len(LABELS) + 1)
-    if officials is not None and len(officials):
+    if officials is not None:
         voices = np.concatenate([officials[:, order].max(0), [1.0]])
     return np.concatenate([ordered.max(0), ordered.mean(0), ordered.min(0), voices, counts, kinds])
 
