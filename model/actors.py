@@ -29,7 +29,7 @@ _ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS, re.IGNORECASE)
 _GROUP_NOUNS = (
     r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
     r"members of parliament|governments|countries|capitals|allies|states|leaders|ministers|"
-    r"officials|diplomats|experts|analysts|generals|members|nations)\b"
+    r"officials|diplomats|experts|analysts|generals|members|nations|delegations)\b"
 )
 _GROUP_PATTERNS = (
     re.compile(
@@ -41,7 +41,7 @@ _GROUP_PATTERNS = (
     re.compile(
         r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
         r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)\s+"
-        r"(?:(?:[A-Z][\w-]+|allied|western|eastern|northern|like-minded|European)\s+){1,2}"
+        r"(?:(?:[A-Z][\w-]+|allied|western|eastern|northern|like-minded|European)\s+){0,2}"
         + _GROUP_NOUNS
     ),
     re.compile(
@@ -73,7 +73,9 @@ _ROLE_NOUNS = (
     r"lecturer|commander|diplomat|secretary|chairman|chairwoman|chair|member|president|"
     r"correspondent|reporter|editor|columnist|economist|strategist|officer|deputy|backbencher|"
     r"leader|candidate|commentator|historian|scholar|scientist|veteran|activist|politician|"
-    r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host)"
+    r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
+    r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
+    r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -83,7 +85,8 @@ _PERSON_PATTERNS = (
         _NAME_START
         + r"(?P<name>"
         + _NAME
-        + r"),\s+(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b"
+        # "X, a researcher at …" or, without an article, "X, secretary of …"
+        + r"),\s+(?:(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b|(?:[\w-]+\s+){0,2})"
         r"(?P<title>" + _ROLE_NOUNS + r")\b"
     ),
     re.compile(
@@ -117,7 +120,7 @@ _ORG_HEADS = (
 )
 _ORG_PATTERNS = (
     re.compile(
-        r"\b(?:[A-Z][\w'’&-]*\s+){1,5}"
+        r"\b(?:[A-Z][\w'’&-]*\s+(?:and\s+)?){1,5}"
         + _ORG_HEADS
         + r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*\s*){1,4})?(?<!\s)"
     ),
@@ -653,6 +656,7 @@ class ActorDetector:
             words[0] in _NOT_NAME_WORDS
             or not words[0][0].isupper()
             or words[0].endswith(("'s", "’s", "'", "’"))
+            or (words[0].isupper() and len(words[0]) > 2)  # "BST" after a live blog's time
         ):
             words = words[1:]
         while words and (words[-1] in _NOT_NAME_WORDS or not words[-1][0].isupper()):

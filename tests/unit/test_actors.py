@@ -1,6 +1,7 @@
 """Actor detection: registry names, people outside the registry, groups and references."""
 
 from model.actors import ActorDetector
+from model.registry import load_registry
 
 
 def _mentions(detector: ActorDetector, text: str) -> list[tuple[str, str, str]]:
@@ -138,3 +139,23 @@ def test_it_as_the_subject_of_what_a_country_does(detector) -> None:
         (key, surface) for key, surface, kind in _mentions(detector, text) if kind == "pronoun"
     ]
     assert pronouns == [("germany", "It")]
+
+
+def test_people_introduced_by_more_roles_and_after_a_live_blog_time(detector) -> None:
+    text = (
+        "12:15 BST Mykhailo Podolyak, an adviser to the presidential office, says the limits "
+        "are wrong. Bríd Lavelle, secretary of the Mayo Peace and Neutrality Forum, objected. "
+        "Law student Callum Reid agreed. Several ministers and other delegations held back."
+    )
+    assert [(a.key, a.name) for a in detector.detect(text).actors] == [
+        ("person:mykhailo podolyak", "Mykhailo Podolyak"),
+        ("person:brid lavelle", "Bríd Lavelle"),
+        ("org:mayo peace and neutrality forum", "Mayo Peace and Neutrality Forum"),
+        ("person:callum reid", "Callum Reid"),
+        ("group:several ministers", "Several ministers"),
+        ("group:other delegations", "other delegations"),
+    ]
+
+
+def test_russian_transliteration_of_zelensky() -> None:
+    assert load_registry().resolve("Vladimir Zelensky") == "volodymyr_zelensky"
