@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import Document
-from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOT_SECONDS = 120
@@ -41,17 +41,6 @@ class Server:
     port: int
     log: Path
 
-    def events(self, name: str) -> list[dict]:
-        """The app's JSON log lines with this event name."""
-        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
-        found = []
-        for line in lines:
-            if line.startswith("{"):
-                event = json.loads(line)
-                if event.get("event") == name:
-                    found.append(event)
-        return found
-
 
 def post(port: int, body: bytes) -> tuple[int, float]:
     """POST /predict on a fresh connection; the status and the seconds to the full answer."""
@@ -64,30 +53,6 @@ def post(port: int, body: bytes) -> tuple[int, float]:
         return response.status, time.perf_counter() - started
     finally:
         connection.close()
-
-
-def _health(port: int) -> int | None:
-    """The status of GET /health, or None while nothing answers."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/health")
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
-
-
-def _wait_until_ready(server: Server, workers: int) -> float:
-    """Seconds until every worker has loaded its model and /health answers 200."""
-    started = time.perf_counter()
-    while time.perf_counter() - started < BOOT_SECONDS:
-        if server.process.poll() is not None:
-            raise RuntimeError("gunicorn exited:\n" + server.log.read_text(encoding="utf-8"))
-        if len(server.events("model loaded")) >= workers and _health(server.port) == 200:
-            return time.perf_counter() - started
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start:\n" + server.log.read_text(encoding="utf-8"))
 
 
 @contextmanager
@@ -158,7 +123,7 @@ def measure_served(artifact: Path, documents: Sequence[Document], load: Load) ->
     """Served throughput and latency percentiles, worker RSS and boot time."""
     bodies = [json.dumps({"text": d.text}).encode() for d in documents]
     with gunicorn(artifact, load.workers) as server:
-        boot = _wait_until_ready(server, load.workers)
+        boot = wait_until_ready(server.process, server.port, server.log, load.workers, BOOT_SECONDS)
         for body in bodies[: load.workers * 2]:
             post(server.port, body)  # warm every worker before the clock starts
         statuses, latencies, wall = _drive(server.port, bodies, load)

@@ -3,13 +3,17 @@ bench and the tests."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOT_SECONDS = 120.0
 # Inherited values would make runs share state: gunicorn.conf.py makes its own metrics folder,
 # and each caller chooses its own pidfile (or none).
 _NOT_INHERITED = ("PROMETHEUS_MULTIPROC_DIR", "STANCE_PIDFILE")
@@ -47,3 +51,46 @@ def stop_gunicorn(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait(timeout=30)
+
+
+def loaded_workers(log: Path) -> set[int]:
+    """Pids of the workers that logged "model loaded" (the app's lines of the log are JSON)."""
+    pids = set()
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("{"):
+            event = json.loads(line)
+            if event.get("event") == "model loaded":
+                pids.add(event["pid"])
+    return pids
+
+
+def health_status(port: int) -> int | None:
+    """The status of GET /health on 127.0.0.1:`port`, or None while nothing answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/health")
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def wait_until_ready(
+    process: subprocess.Popen[bytes], port: int, log: Path, workers: int,
+    seconds: float = BOOT_SECONDS,
+) -> float:  # fmt: skip
+    """Seconds until `workers` workers have loaded the model and /health answers 200.
+
+    Raises RuntimeError with the server's log if gunicorn exits or is not ready in time.
+    """
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited early:\n" + log.read_text(errors="replace"))
+        if len(loaded_workers(log)) >= workers and health_status(port) == 200:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"gunicorn was not ready in {seconds:g} s:\n" + log.read_text(errors="replace")
+    )

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import psutil
 import requests
 
-from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "training" / "data" / "test" / "articles.jsonl"
@@ -186,36 +186,12 @@ def start_server(workers: int, folder: Path, env: dict[str, str] | None = None) 
     log = folder / "server.log"
     settings = {**(env or {}), "WORKERS": str(workers), "STANCE_PIDFILE": str(pidfile)}
     process = spawn_gunicorn(port, log, settings)
-    server = Server(f"http://127.0.0.1:{port}", pidfile, process, log)
-    wait_ready(server, workers)
-    return server
-
-
-def loaded_workers(log: Path) -> set[int]:
-    """Pids of the workers that logged "model loaded"."""
-    pids = set()
-    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line.startswith("{"):
-            event = json.loads(line)
-            if event.get("event") == "model loaded":
-                pids.add(event["pid"])
-    return pids
-
-
-def wait_ready(server: Server, workers: int, seconds: float = BOOT_SECONDS) -> None:
-    """Block until every worker has loaded its model and /health answers 200."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process is not None and server.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early; see {server.log}")
-        ready = server.log is None or len(loaded_workers(server.log)) >= workers
-        try:
-            if ready and requests.get(server.url + "/health", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not become ready in {seconds:g} s; see {server.log}")
+    try:
+        wait_until_ready(process, port, log, workers, BOOT_SECONDS)
+    except RuntimeError:
+        stop_gunicorn(process)
+        raise
+    return Server(f"http://127.0.0.1:{port}", pidfile, process, log)
 
 
 def stop_server(server: Server) -> None:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 import model
-from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = (
@@ -44,23 +43,6 @@ class Server:
         return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-def _wait_for_workers(server: Server, workers: int) -> None:
-    """Block until every worker has loaded its model and /health answers."""
-    deadline = time.monotonic() + BOOT_SECONDS
-    while time.monotonic() < deadline:
-        assert server.process.poll() is None, server.log.read_text(encoding="utf-8")
-        loaded = [e for e in server.log_events() if e["event"] == "model loaded"]
-        if len(loaded) >= workers:
-            try:
-                with requests.get(f"{server.url}/health", timeout=REQUEST_SECONDS) as response:
-                    if response.status_code == 200:
-                        return
-            except requests.ConnectionError:
-                pass
-        time.sleep(0.2)
-    pytest.fail("gunicorn did not start:\n" + server.log.read_text(encoding="utf-8"))
-
-
 @pytest.fixture
 def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
     """gunicorn with gunicorn.conf.py, two workers, stopped (forcibly if need be) afterwards."""
@@ -75,7 +57,7 @@ def server(model_artifact: Path, tmp_path: Path) -> Iterator[Server]:
     process = spawn_gunicorn(port, log, settings)
     running = Server(process, f"http://127.0.0.1:{port}", log, tmp_path / "gunicorn.pid")
     try:
-        _wait_for_workers(running, 2)
+        wait_until_ready(process, port, log, workers=2, seconds=BOOT_SECONDS)
         yield running
     finally:
         stop_gunicorn(process)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn
+from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -70,16 +70,7 @@ def server(model_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     url = f"http://127.0.0.1:{port}"
     process = spawn_gunicorn(port, log, settings)
     try:
-        deadline = time.monotonic() + BOOT_SECONDS
-        while True:
-            assert process.poll() is None, log.read_text(encoding="utf-8")
-            try:
-                if requests.get(f"{url}/health", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start:\n" + log.read_text()
-            time.sleep(0.2)
+        wait_until_ready(process, port, log, workers=1, seconds=BOOT_SECONDS)
         yield url
     finally:
         stop_gunicorn(process)
