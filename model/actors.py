@@ -33,14 +33,15 @@ _GROUP_NOUNS = (
 )
 _GROUP_PATTERNS = (
     re.compile(
+        # [^\S\n]: a year closing a dateline ("3 May 2025" + blank line) is not a count.
         r"\b(?:[Aa]n?|[Tt]he|[Ss]everal|[Ss]ome|[Mm]any|[Tt]wo|[Tt]hree|[Ff]our|\d+|"
-        r"[Dd]ozens of)\s+"
+        r"[Dd]ozens of)[^\S\n]+"
         r"(?:[\w-]+\s+){0,2}(?:group|coalition|bloc|caucus)\s+of\s+(?:[\w-]+\s+){0,3}?"
         + _GROUP_NOUNS
     ),
     re.compile(
         r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
-        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)\s+"
+        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)[^\S\n]+"
         r"(?:(?:[A-Z][\w-]+|allied|western|eastern|northern|like-minded|European)\s+){0,2}"
         + _GROUP_NOUNS
     ),

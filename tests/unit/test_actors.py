@@ -159,3 +159,9 @@ def test_people_introduced_by_more_roles_and_after_a_live_blog_time(detector) ->
 
 def test_russian_transliteration_of_zelensky() -> None:
     assert load_registry().resolve("Vladimir Zelensky") == "volodymyr_zelensky"
+
+
+def test_a_dateline_year_does_not_count_a_group(detector) -> None:
+    text = "Vilnius, 3 May 2025\n\nA cross-party group of MPs wrote to the chancellor."
+    groups = [a.name for a in detector.detect(text).actors if a.type == "group"]
+    assert groups == ["A cross-party group of MPs"]
