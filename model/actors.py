@@ -332,6 +332,15 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_WORD_BEFORE = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+) $")
+_TITLE_WORD = re.compile(_TITLE_WORDS)
+# Capitalised words that may stand before a surname without being a first name.
+_HONORIFICS = frozenset(
+    "Chairman Chairwoman Chair Leader Sir Lord Lady Dame King Queen Pope Premier Taoiseach "
+    "Commissioner Senator Speaker Ambassador Envoy Candidate Nominee Former Acting Outgoing "
+    "Incoming Why How What Where Who Did Does Has Had Is Was Will Would Only Even Now Then Under "
+    "Against Like Unlike Since Until Once So Not Dear Thanks Says Said Told Unlike Ask".split()
+)
 _PLURAL_FOLLOWER = re.compile(
     r"\s*(?:[,.;:!?)”\"]|$|(?:have|has|had|are|were|will|would|could|did|do|also|too|"
     r"themselves|agreed|refused|rejected|wanted|want|opposed|oppose|supported|support|backed|"
@@ -538,6 +547,8 @@ class ActorDetector:
                 is_actor = False
             if self._is_first_name(text, surface_end, actor_id, span_start, start):
                 is_actor = False
+            if self._after_another_first_name(text, start, surface_end, actor_id):
+                is_actor = False
             if is_actor and found.free(span_start, surface_end):
                 found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
             while index < len(tokens) and tokens[index][0] < surface_end:
@@ -552,6 +563,25 @@ class ActorDetector:
             return False
         following = _NEXT_NAME.match(text, end)
         return following is not None and start == span_start
+
+    def _after_another_first_name(self, text: str, start: int, end: int, actor_id: str) -> bool:
+        """True when a one-word surname alias follows someone else's first name ("Simon Harris")."""
+        actor = self.registry.actors[actor_id]
+        if actor.type != "person" or " " in text[start:end]:
+            return False
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before is None:
+            return False
+        word = before.group(1)
+        own_words = {w for alias in actor.aliases for w in alias.split()}
+        return not (
+            word in own_words
+            or word in _NOT_NAME_WORDS
+            or word in _HONORIFICS
+            or word in self._demonyms
+            or _TITLE_WORD.fullmatch(word)
+            or self._aliases.get(word)
+        )
 
     def _match_at(
         self, text: str, tokens: list[tuple[int, int]], index: int, longest: int
@@ -655,6 +685,7 @@ class ActorDetector:
         words = candidate.split()
         while words and (
             words[0] in _NOT_NAME_WORDS
+            or words[0] in _HONORIFICS
             or not words[0][0].isupper()
             or words[0].endswith(("'s", "’s", "'", "’"))
             or (words[0].isupper() and len(words[0]) > 2)  # "BST" after a live blog's time

@@ -165,3 +165,13 @@ def test_a_dateline_year_does_not_count_a_group(detector) -> None:
     text = "Vilnius, 3 May 2025\n\nA cross-party group of MPs wrote to the chancellor."
     groups = [a.name for a in detector.detect(text).actors if a.type == "group"]
     assert groups == ["A cross-party group of MPs"]
+
+
+def test_a_registry_surname_after_another_first_name_is_another_person() -> None:
+    detector = ActorDetector(load_registry())
+    text = "Taoiseach Simon Harris said Ireland stays neutral. Vice President Harris disagreed."
+    assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == [
+        ("Simon Harris", "person:simon harris"),
+        ("Ireland", "ireland"),
+        ("Harris", "kamala_harris"),
+    ]
