@@ -127,12 +127,16 @@ def masked_passage(detector: ActorDetector, text: str, name: str) -> str:
 
 
 def office_holders(registry: Registry) -> dict[str, tuple[str, ...]]:
-    """Country or organisation id -> the registry people who hold or held an office of it."""
-    holders: dict[str, list[str]] = {}
+    """Country or organisation id -> the registry people who hold or held an office of it: of
+    their country (affiliation) and of the organisations their offices speak for."""
+    holders: dict[str, dict[str, None]] = {}
     for actor in registry.actors.values():
-        if actor.type == "person" and actor.offices and actor.affiliation:
-            holders.setdefault(actor.affiliation, []).append(actor.id)
-    return {country: tuple(people) for country, people in holders.items()}
+        if actor.type != "person" or not actor.offices:
+            continue
+        for body in (actor.affiliation, *(office.org for office in actor.offices)):
+            if body:
+                holders.setdefault(body, {})[actor.id] = None
+    return {body: tuple(people) for body, people in holders.items()}
 
 
 def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float]:

@@ -19,11 +19,13 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Office:
-    """A role held from `start` to `end` (ISO dates; an empty end means still held)."""
+    """A role held from `start` to `end` (ISO dates; an empty end means still held), and the id
+    of the organisation the role speaks for, if any (a Pentagon press secretary: "pentagon")."""
 
     role: str
     start: str
     end: str
+    org: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +83,10 @@ def _parse_offices(entry: dict, where: str) -> tuple[Office, ...]:
     for office in offices:
         if not isinstance(office, dict) or not isinstance(office.get("role"), str):
             raise RegistryError(f"{where}: every office needs a 'role' string")
-        parsed.append(
-            Office(office["role"], str(office.get("start", "")), str(office.get("end", "")))
-        )
+        if not isinstance(office.get("org", ""), str):
+            raise RegistryError(f"{where}: an office's 'org' must be an actor id string")
+        dates = str(office.get("start", "")), str(office.get("end", ""))
+        parsed.append(Office(office["role"], *dates, office.get("org", "")))
     return tuple(parsed)
 
 
@@ -131,6 +134,11 @@ def build_registry(entries: list) -> Registry:
     for actor in actors.values():
         if actor.affiliation and actor.affiliation not in actors:
             raise RegistryError(f"{actor.id}: unknown affiliation '{actor.affiliation}'")
+        for office in actor.offices:
+            if office.org and office.org not in actors:
+                raise RegistryError(
+                    f"{actor.id}: office '{office.role}' has unknown org '{office.org}'"
+                )
     return Registry(actors=actors, by_alias=by_alias)
 
 

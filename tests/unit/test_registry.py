@@ -37,6 +37,10 @@ def test_duplicate_alias_is_rejected_with_both_actors_named() -> None:
         (_entry(name=""), "missing or empty 'name'"),
         (_entry(aliases="Berlin"), "'aliases' must be a list"),
         (_entry(affiliation="nowhere"), "unknown affiliation 'nowhere'"),
+        (
+            _entry(type="person", offices=[{"role": "Spokesman", "org": "nowhere"}]),
+            "office 'Spokesman' has unknown org 'nowhere'",
+        ),
     ],
 )
 def test_malformed_entries_are_rejected(entry: dict, message: str) -> None:
@@ -72,3 +76,21 @@ def test_office_holders_by_country(registry) -> None:
     assert set(holders["germany"]) == {"olaf_scholz", "friedrich_merz"}
     assert holders["nato"] == ("jens_stoltenberg",)
     assert "russia" not in holders  # Peskov is listed without an office
+
+
+def test_an_office_speaks_for_its_organisation_as_well_as_the_country() -> None:
+    from model.predictor import office_holders
+
+    entries = [
+        _entry(id="usa", name="United States"),
+        _entry(id="pentagon", name="Pentagon", type="organization", affiliation="usa"),
+        _entry(
+            id="ryder",
+            name="Pat Ryder",
+            type="person",
+            affiliation="usa",
+            offices=[{"role": "Press Secretary", "start": "2022-08-01", "org": "pentagon"}],
+        ),
+    ]
+    holders = office_holders(build_registry(entries))
+    assert holders == {"usa": ("ryder",), "pentagon": ("ryder",)}
