@@ -76,7 +76,8 @@ _ROLE_NOUNS = (
     r"leader|candidate|commentator|historian|scholar|scientist|veteran|activist|politician|"
     r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
-    r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer)"
+    r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
+    r"chairs|leads|heads|runs)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -94,6 +95,8 @@ _PERSON_PATTERNS = (
         r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
     ),
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
+    # "Halyna Petrenko of the Ukrainian community in Acton said"
+    re.compile(_NAME_START + r"(?P<name>" + _NAME + r")\s+of\s+the\s+[A-Z]"),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     re.compile(
@@ -332,6 +335,7 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_GENERATION = re.compile(r",?\s+(?:Jr|Sr)\b")
 _WORD_BEFORE = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+) $")
 _TITLE_WORD = re.compile(_TITLE_WORDS)
 # Capitalised words that may stand before a surname without being a first name.
@@ -549,6 +553,8 @@ class ActorDetector:
                 is_actor = False
             if self._after_another_first_name(text, start, surface_end, actor_id):
                 is_actor = False
+            if _GENERATION.match(text, surface_end):  # "Donald Trump Jr." is his son
+                is_actor = False
             if is_actor and found.free(span_start, surface_end):
                 found.add(self.registry_actor(actor_id), span_start, surface_end, "name")
             while index < len(tokens) and tokens[index][0] < surface_end:
@@ -663,22 +669,23 @@ class ActorDetector:
 
     def _scan_organizations(self, text: str, found: _Found) -> None:
         """Find organisations outside the registry by their head noun ("… Institute", "… Party")."""
-        for pattern in _ORG_PATTERNS:
-            for match in pattern.finditer(text):
-                words = match.group().split()
-                while words and words[0] in _NOT_NAME_WORDS and words[0] not in _ORG_NAME_OPENERS:
-                    words = words[1:]
-                if len(words) < 2:
-                    continue
-                name = " ".join(words)
-                start = match.end() - len(name)
-                if not found.free(start, match.end()):
-                    continue
-                key = "org:" + fold(name)
-                found.add(Actor(key, name, "organization"), start, match.end(), "name")
-                head = re.search(_ORG_HEADS, name)
-                roles = {head.group().lower()} if head else set()
-                found.roles.setdefault(key, set()).update(roles | {"think tank"})
+        # The longest candidate first: "Center for Restraint Studies", not "Restraint Studies".
+        matches = [m for pattern in _ORG_PATTERNS for m in pattern.finditer(text)]
+        for match in sorted(matches, key=lambda m: (m.start() - m.end(), m.start())):
+            words = match.group().split()
+            while words and words[0] in _NOT_NAME_WORDS and words[0] not in _ORG_NAME_OPENERS:
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            start = match.end() - len(name)
+            if not found.free(start, match.end()):
+                continue
+            key = "org:" + fold(name)
+            found.add(Actor(key, name, "organization"), start, match.end(), "name")
+            head = re.search(_ORG_HEADS, name)
+            roles = {head.group().lower()} if head else set()
+            found.roles.setdefault(key, set()).update(roles | {"think tank"})
 
     def _clean_name(self, candidate: str) -> str | None:
         """A plausible personal name from a candidate span, or None."""

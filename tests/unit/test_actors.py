@@ -175,3 +175,16 @@ def test_a_registry_surname_after_another_first_name_is_another_person() -> None
         ("Ireland", "ireland"),
         ("Harris", "kamala_harris"),
     ]
+
+
+def test_person_of_an_organisation_and_its_whole_name() -> None:
+    detector = ActorDetector(load_registry())
+    text = (
+        "Laura Kincaid of the Center for Restraint Studies argued. "
+        "Donald Trump Jr. mocked the move, and Donald Trump said nothing."
+    )
+    assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == [
+        ("Laura Kincaid", "person:laura kincaid"),
+        ("Center for Restraint Studies", "org:center for restraint studies"),
+        ("Donald Trump", "donald_trump"),
+    ]
