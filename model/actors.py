@@ -622,12 +622,32 @@ class ActorDetector:
         for start, end, owners in titles:
             present = [owner for owner in owners if owner in named]
             chosen = present if present else owners
-            if len(chosen) != 1 or not found.free(start, end):
+            if not found.free(start, end):
+                # The title holds a name ("NATO Secretary General Jens Stoltenberg"): the body
+                # that opens it is named too, as a demonym would be.
+                self._claim_title_opener(text, start, end, found)
+                continue
+            if len(chosen) != 1:  # "the NATO chief" with no holder named: NATO speaks
+                self._claim_title_opener(text, start, end, found)
                 continue
             # "German Chancellor Olaf Scholz": the name follows, so leave "German" to the country.
             if not found.free(end, min(len(text), end + 2)):
                 continue
             found.add(self.registry_actor(chosen[0]), start, end, "title")
+
+    def _claim_title_opener(self, text: str, start: int, end: int, found: _Found) -> None:
+        """Claim the registry country or organisation whose alias opens a title span."""
+        offset = self._with_article(text, start)
+        if text.startswith(("the ", "The "), offset):
+            offset += 4
+        words = text[offset:end].split(" ")
+        for count in range(min(4, len(words) - 1), 0, -1):
+            surface = self._strip_possessive(" ".join(words[:count]))
+            owner = self._aliases.get(surface) or self._aliases.get("the " + surface)
+            if owner and self.registry.actors[owner].type != "person":
+                if found.free(offset, offset + len(surface)):
+                    found.add(self.registry_actor(owner), offset, offset + len(surface), "name")
+                return
 
     def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
         """Claim the demonym in "German officials", "Estonian Defence Minister X", "the French"."""

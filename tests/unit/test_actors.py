@@ -1,5 +1,7 @@
 """Actor detection: registry names, people outside the registry, groups and references."""
 
+import pytest
+
 from model.actors import ActorDetector
 from model.registry import load_registry
 
@@ -167,24 +169,36 @@ def test_a_dateline_year_does_not_count_a_group(detector) -> None:
     assert groups == ["A cross-party group of MPs"]
 
 
-def test_a_registry_surname_after_another_first_name_is_another_person() -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a registry surname after someone else's first name is another person
+            "Taoiseach Simon Harris said Ireland stays neutral. Vice President Harris disagreed.",
+            [
+                ("Simon Harris", "person:simon harris"),
+                ("Ireland", "ireland"),
+                ("Harris", "kamala_harris"),
+            ],
+        ),
+        (  # "X of the Y"; the whole organisation name; "Jr." is someone else
+            "Laura Kincaid of the Center for Restraint Studies argued. "
+            "Donald Trump Jr. mocked the move, and Donald Trump said nothing.",
+            [
+                ("Laura Kincaid", "person:laura kincaid"),
+                ("Center for Restraint Studies", "org:center for restraint studies"),
+                ("Donald Trump", "donald_trump"),
+            ],
+        ),
+        (  # the body that opens a title is named too
+            "NATO Secretary General Jens Stoltenberg spoke. Later the NATO chief said more.",
+            [
+                ("NATO", "nato"),
+                ("Jens Stoltenberg", "jens_stoltenberg"),
+                ("the NATO chief", "jens_stoltenberg"),
+            ],
+        ),
+    ],
+)
+def test_shipped_registry_mentions(text: str, expected: list[tuple[str, str]]) -> None:
     detector = ActorDetector(load_registry())
-    text = "Taoiseach Simon Harris said Ireland stays neutral. Vice President Harris disagreed."
-    assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == [
-        ("Simon Harris", "person:simon harris"),
-        ("Ireland", "ireland"),
-        ("Harris", "kamala_harris"),
-    ]
-
-
-def test_person_of_an_organisation_and_its_whole_name() -> None:
-    detector = ActorDetector(load_registry())
-    text = (
-        "Laura Kincaid of the Center for Restraint Studies argued. "
-        "Donald Trump Jr. mocked the move, and Donald Trump said nothing."
-    )
-    assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == [
-        ("Laura Kincaid", "person:laura kincaid"),
-        ("Center for Restraint Studies", "org:center for restraint studies"),
-        ("Donald Trump", "donald_trump"),
-    ]
+    assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == expected
