@@ -42,14 +42,16 @@ _GROUP_PATTERNS = (
     re.compile(
         r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
         r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)[^\S\n]+"
-        r"(?:(?:[A-Z][\w-]+|allied|western|eastern|northern|like-minded|European)\s+){0,2}"
+        # Capitalised words or lower-case adjectives ("smaller", "hawkish", "like-minded").
+        r"(?:(?:[A-Z][\w-]+|[a-z][\w-]*(?:er|al|ic|an|ish|ive|ed|ful|ous|ern|ble|ist))\s+){0,2}"
         + _GROUP_NOUNS
     ),
     re.compile(
         r"\b(?:Republican|Democratic|GOP|Conservative|Labour|Tory|Green|Liberal|[Oo]pposition|"
         r"Western|European|Nordic|Baltic|[Hh]awkish|[Cc]ross-party|[Bb]ipartisan)\s+"
         r"(?:lawmakers|senators|MPs|legislators|politicians|parliamentarians|leaders|officials|"
-        r"allies|governments|capitals)\b"
+        r"allies|governments|capitals|frontbenchers|backbenchers|ministers|voters|supporters|"
+        r"members)\b"
     ),
 )
 
@@ -77,7 +79,7 @@ _ROLE_NOUNS = (
     r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
     r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
-    r"chairs|leads|heads|runs)"
+    r"chairs|leads|heads|runs|associate)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -89,14 +91,14 @@ _PERSON_PATTERNS = (
         + _NAME
         # "X, a researcher at …" or, without an article, "X, secretary of …"
         + r"),\s+(?:(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b|(?:[\w-]+\s+){0,2})"
-        r"(?P<title>" + _ROLE_NOUNS + r")\b"
+        r"(?:co-|vice-)?(?P<title>" + _ROLE_NOUNS + r")\b"
     ),
     re.compile(
         r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
     ),
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
     # "Halyna Petrenko of the Ukrainian community in Acton said"
-    re.compile(_NAME_START + r"(?P<name>" + _NAME + r")\s+of\s+the\s+[A-Z]"),
+    re.compile(_NAME_START + r"(?P<name>" + _NAME + r")\s+of\s+(?:the|an?)\s+[A-Z]"),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     re.compile(
@@ -120,16 +122,19 @@ _PERSON_PATTERNS = (
 _ORG_HEADS = (
     r"(?:Party|Institute|Initiative|Centre|Center|Council|Foundation|Alliance|Forum|Movement|"
     r"Front|League|Society|Association|Committee|Union|Campaign Group|Group|Fund|Agency|"
-    r"University|Studies)"
+    r"University|Studies|Project|Network|Coalition|Trust|Congress)"
 )
 _ORG_PATTERNS = (
     re.compile(
-        r"\b(?:[A-Z][\w'’&-]*\s+(?:and\s+)?){1,5}"
+        # [^\S\n]: a name does not run over a line break (a headline into a byline).
+        r"\b(?:[A-Z][\w'’&-]*[^\S\n]+(?:and[^\S\n]+)?){1,5}"
         + _ORG_HEADS
-        + r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*\s*){1,4})?(?<!\s)"
+        + r"(?:[^\S\n]+(?:of|for)[^\S\n]+(?:the[^\S\n]+)?(?:[A-Z][\w'’&-]*[^\S\n]*){1,4})?(?<!\s)"
     ),
     re.compile(
-        r"\b" + _ORG_HEADS + r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’&-]*(?:\s+|\b)){1,4}(?<!\s)"
+        r"\b"
+        + _ORG_HEADS
+        + r"[^\S\n]+(?:of|for)[^\S\n]+(?:the[^\S\n]+)?(?:[A-Z][\w'’&-]*(?:[^\S\n]+|\b)){1,4}(?<!\s)"
     ),
 )
 # A registry place that opens an organisation's name is part of that name, not the country.
@@ -335,6 +340,7 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_NOBILITY = frozenset({"Sir", "Lord", "Lady", "Dame"})  # part of a British name
 _GENERATION = re.compile(r",?\s+(?:Jr|Sr)\b")
 _WORD_BEFORE = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+) $")
 _TITLE_WORD = re.compile(_TITLE_WORDS)
@@ -693,7 +699,12 @@ class ActorDetector:
         matches = [m for pattern in _ORG_PATTERNS for m in pattern.finditer(text)]
         for match in sorted(matches, key=lambda m: (m.start() - m.end(), m.start())):
             words = match.group().split()
-            while words and words[0] in _NOT_NAME_WORDS and words[0] not in _ORG_NAME_OPENERS:
+            if "The" in words[1:]:  # "Eurasian Security The Meridian Council": a new name
+                words = words[len(words) - words[::-1].index("The") :]
+            while words and (
+                (words[0] in _NOT_NAME_WORDS and words[0] not in _ORG_NAME_OPENERS)
+                or (words[0].isupper() and len(words[0]) > 3)  # "PRESS RELEASE …"
+            ):
                 words = words[1:]
             if len(words) < 2:
                 continue
@@ -712,7 +723,7 @@ class ActorDetector:
         words = candidate.split()
         while words and (
             words[0] in _NOT_NAME_WORDS
-            or words[0] in _HONORIFICS
+            or (words[0] in _HONORIFICS and words[0] not in _NOBILITY)
             or not words[0][0].isupper()
             or words[0].endswith(("'s", "’s", "'", "’"))
             or (words[0].isupper() and len(words[0]) > 2)  # "BST" after a live blog's time

@@ -197,6 +197,23 @@ def test_a_dateline_year_does_not_count_a_group(detector) -> None:
                 ("the NATO chief", "jens_stoltenberg"),
             ],
         ),
+        (  # lower-case adjectives in groups, co-leaders, British titles of nobility
+            "Several smaller allies agreed. Tino Chrupalla, co-leader of the AfD, objected. "
+            "Sir Anthony Gresham, a former minister, asked why.",
+            [
+                ("Several smaller allies", "group:several smaller allies"),
+                ("Tino Chrupalla", "person:tino chrupalla"),
+                ("the AfD", "afd"),
+                ("Sir Anthony Gresham", "person:sir anthony gresham"),
+            ],
+        ),
+        (  # an organisation's name stops at a line break and at an inner "The"
+            "PRESS RELEASE Meridian Council\n\nThe Meridian Council welcomed the move.",
+            [
+                ("Meridian Council", "org:meridian council"),
+                ("Meridian Council", "org:meridian council"),
+            ],
+        ),
     ],
 )
 def test_shipped_registry_mentions(text: str, expected: list[tuple[str, str]]) -> None:
