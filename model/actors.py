@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from model.config import DEBATE_START
 from model.registry import Registry, RegistryActor
 from model.text import fold, split_sentences
 
@@ -444,6 +445,15 @@ class ActorDetector:
         self._plural_demonyms: dict[str, str] = {}
         for actor in registry.actors.values():
             self._index(actor)
+        # Without a date, an unnamed title ("Lithuania's foreign minister") can only mean a holder
+        # who held an office through the whole debate; anyone else may have had a predecessor or
+        # successor that the registry lacks.
+        self._lasting = {
+            actor.id
+            for actor in registry.actors.values()
+            if not actor.offices
+            or any(o.start <= DEBATE_START and not o.end for o in actor.offices)
+        }
         # The longest name (in tokens) that starts with each first token, to bound the lookups.
         self._first_tokens: dict[str, int] = {}
         for name in [*self._aliases, *self._titles]:
@@ -627,7 +637,7 @@ class ActorDetector:
         named = set(found.actors)
         for start, end, owners in titles:
             present = [owner for owner in owners if owner in named]
-            chosen = present if present else owners
+            chosen = present if present else [o for o in owners if o in self._lasting]
             if not found.free(start, end):
                 # The title holds a name ("NATO Secretary General Jens Stoltenberg"): the body
                 # that opens it is named too, as a demonym would be.

@@ -22,6 +22,8 @@ REPORTS_DIR = ROOT / "reports"
 LABELS: tuple[str, ...] = ("favor", "against", "none")
 STANCES: tuple[str, ...] = ("favor", "against")
 SEED = 13
+# The question begins with the full-scale invasion; offices held since then span the debate.
+DEBATE_START = "2022-02-24"
 MODEL_VERSION = "0.1.0"
 
 

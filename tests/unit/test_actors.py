@@ -214,6 +214,10 @@ def test_a_dateline_year_does_not_count_a_group(detector) -> None:
                 ("Meridian Council", "org:meridian council"),
             ],
         ),
+        (  # an unnamed title means its registry holder only if they held it all along
+            "The Ukrainian president spoke. Lithuania's foreign minister agreed.",
+            [("The Ukrainian president", "volodymyr_zelensky"), ("Lithuania", "lithuania")],
+        ),
     ],
 )
 def test_shipped_registry_mentions(text: str, expected: list[tuple[str, str]]) -> None:
