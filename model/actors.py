@@ -32,17 +32,22 @@ _GROUP_NOUNS = (
     r"members of parliament|governments|countries|capitals|allies|states|leaders|ministers|"
     r"officials|diplomats|experts|analysts|generals|members|nations|delegations)\b"
 )
+# A number that counts people, not the minutes of a time ("09:12 US officials") or a decimal.
+_COUNT = r"(?<![\d:.,])\d+"
 _GROUP_PATTERNS = (
     re.compile(
         # [^\S\n]: a year closing a dateline ("3 May 2025" + blank line) is not a count.
-        r"\b(?:[Aa]n?|[Tt]he|[Ss]everal|[Ss]ome|[Mm]any|[Tt]wo|[Tt]hree|[Ff]our|\d+|"
-        r"[Dd]ozens of)[^\S\n]+"
+        r"\b(?:[Aa]n?|[Tt]he|[Ss]everal|[Ss]ome|[Mm]any|[Tt]wo|[Tt]hree|[Ff]our|"
+        + _COUNT
+        + r"|[Dd]ozens of)[^\S\n]+"
         r"(?:[\w-]+\s+){0,2}(?:group|coalition|bloc|caucus)\s+of\s+(?:[\w-]+\s+){0,3}?"
         + _GROUP_NOUNS
     ),
     re.compile(
         r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
-        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|\d+)[^\S\n]+"
+        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|"
+        + _COUNT
+        + r")[^\S\n]+"
         # Capitalised words or lower-case adjectives ("smaller", "hawkish", "like-minded").
         r"(?:(?:[A-Z][\w-]+|[a-z][\w-]*(?:er|al|ic|an|ish|ive|ed|ful|ous|ern|ble|ist))\s+){0,2}"
         + _GROUP_NOUNS

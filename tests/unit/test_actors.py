@@ -163,10 +163,13 @@ def test_russian_transliteration_of_zelensky() -> None:
     assert load_registry().resolve("Vladimir Zelensky") == "volodymyr_zelensky"
 
 
-def test_a_dateline_year_does_not_count_a_group(detector) -> None:
-    text = "Vilnius, 3 May 2025\n\nA cross-party group of MPs wrote to the chancellor."
+def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
+    text = (
+        "Vilnius, 3 May 2025\n\nA cross-party group of MPs wrote to the chancellor.\n\n"
+        "09:12 US officials said 12 senators agreed."
+    )
     groups = [a.name for a in detector.detect(text).actors if a.type == "group"]
-    assert groups == ["A cross-party group of MPs"]
+    assert groups == ["A cross-party group of MPs", "12 senators"]
 
 
 @pytest.mark.parametrize(
