@@ -347,6 +347,14 @@ _NOT_NAME_WORDS = frozenset(
 )
 _NEXT_NAME = re.compile(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _NOBILITY = frozenset({"Sir", "Lord", "Lady", "Dame"})  # part of a British name
+_POSSESSIVE_AFTER = re.compile(r"(?:['’]s?)?\s*")
+
+
+def _title_rest(text: str, opener_end: int, end: int) -> int:
+    """Where a title's role words start after the body that opens it ("Poland's| foreign …")."""
+    return _POSSESSIVE_AFTER.match(text, opener_end, end).end()
+
+
 _GENERATION = re.compile(r",?\s+(?:Jr|Sr)\b")
 _WORD_BEFORE = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+) $")
 _TITLE_WORD = re.compile(_TITLE_WORDS)
@@ -451,13 +459,16 @@ class ActorDetector:
         for actor in registry.actors.values():
             self._index(actor)
         # Without a date, an unnamed title ("Lithuania's foreign minister") can only mean a holder
-        # who held an office through the whole debate; anyone else may have had a predecessor or
-        # successor that the registry lacks.
+        # whose offices did not change during the debate; anyone else may have had a predecessor
+        # or successor that the registry lacks (or held another office then).
         self._lasting = {
             actor.id
             for actor in registry.actors.values()
-            if not actor.offices
-            or any(o.start <= DEBATE_START and not o.end for o in actor.offices)
+            if all(
+                o.start <= DEBATE_START and not o.end
+                for o in actor.offices
+                if not o.end or o.end >= DEBATE_START
+            )
         }
         # The longest name (in tokens) that starts with each first token, to bound the lookups.
         self._first_tokens: dict[str, int] = {}
@@ -651,13 +662,21 @@ class ActorDetector:
             if len(chosen) != 1:  # "the NATO chief" with no holder named: NATO speaks
                 self._claim_title_opener(text, start, end, found)
                 continue
-            # "German Chancellor Olaf Scholz": the name follows, so leave "German" to the country.
+            # "Italy's Foreign Minister Antonio Tajani": the name follows; Italy speaks too.
             if not found.free(end, min(len(text), end + 2)):
+                self._claim_title_opener(text, start, end, found, possessive=True)
                 continue
-            found.add(self.registry_actor(chosen[0]), start, end, "title")
+            # "Poland's foreign minister, Radosław Sikorski": Poland, then its minister.
+            opener_end = self._claim_title_opener(text, start, end, found, possessive=True)
+            holder_start = start if opener_end is None else _title_rest(text, opener_end, end)
+            if found.free(holder_start, end):
+                found.add(self.registry_actor(chosen[0]), holder_start, end, "title")
 
-    def _claim_title_opener(self, text: str, start: int, end: int, found: _Found) -> None:
-        """Claim the registry country or organisation whose alias opens a title span."""
+    def _claim_title_opener(
+        self, text: str, start: int, end: int, found: _Found, possessive: bool = False
+    ) -> int | None:
+        """Claim the registry country or organisation whose alias opens a title span (with
+        `possessive`, only one written as an owner: "Poland's"); return where its name ends."""
         offset = self._with_article(text, start)
         if text.startswith(("the ", "The "), offset):
             offset += 4
@@ -666,9 +685,12 @@ class ActorDetector:
             surface = self._strip_possessive(" ".join(words[:count]))
             owner = self._aliases.get(surface) or self._aliases.get("the " + surface)
             if owner and self.registry.actors[owner].type != "person":
-                if found.free(offset, offset + len(surface)):
-                    found.add(self.registry_actor(owner), offset, offset + len(surface), "name")
-                return
+                owned = text.startswith(("'s", "’s"), offset + len(surface))
+                if (possessive and not owned) or not found.free(offset, offset + len(surface)):
+                    return None
+                found.add(self.registry_actor(owner), offset, offset + len(surface), "name")
+                return offset + len(surface)
+        return None
 
     def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
         """Claim the demonym in "German officials", "Estonian Defence Minister X", "the French"."""

@@ -217,9 +217,25 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
                 ("Meridian Council", "org:meridian council"),
             ],
         ),
-        (  # an unnamed title means its registry holder only if they held it all along
-            "The Ukrainian president spoke. Lithuania's foreign minister agreed.",
-            [("The Ukrainian president", "volodymyr_zelensky"), ("Lithuania", "lithuania")],
+        (  # an unnamed title means its registry holder only if their offices never changed
+            "The Ukrainian president spoke. Lithuania's foreign minister and Germany's "
+            "chancellor agreed.",
+            [
+                ("The Ukrainian president", "volodymyr_zelensky"),
+                ("Lithuania", "lithuania"),
+                ("Germany", "germany"),
+            ],
+        ),
+        (  # a country that owns a title speaks too
+            "Poland's foreign minister, Radosław Sikorski, and Italy's Foreign Minister "
+            "Antonio Tajani disagreed.",
+            [
+                ("Poland", "poland"),
+                ("foreign minister", "radoslaw_sikorski"),
+                ("Radosław Sikorski", "radoslaw_sikorski"),
+                ("Italy", "italy"),
+                ("Antonio Tajani", "antonio_tajani"),
+            ],
         ),
     ],
 )
