@@ -355,6 +355,23 @@ def _title_rest(text: str, opener_end: int, end: int) -> int:
     return _POSSESSIVE_AFTER.match(text, opener_end, end).end()
 
 
+# An opinion piece announces itself at the start of a line near the top ("OPINION:",
+# "Comment |", "Op-ed"), and names its author in a byline.
+OPINION_HEAD = 400
+_OPINION = re.compile(r"(?im)^[^\S\n]*(?:opinion|op-ed|comment|commentary|column|viewpoint)\b")
+_BYLINE = re.compile(r"(?m)^[^\S\n]*By[^\S\n]+")
+_BYLINE_NAME = re.compile(r"(?P<name>" + _NAME + r")(?=[^\S\n]*(?:[,|—–-]|$))", re.M)
+
+
+def opinion_byline(text: str) -> int | None:
+    """Where the author's name starts in an opinion piece's byline, or None for other texts."""
+    head = text[:OPINION_HEAD]
+    byline = _BYLINE.search(head)
+    if byline is None or not _OPINION.search(head):
+        return None
+    return byline.end()
+
+
 _GENERATION = re.compile(r",?\s+(?:Jr|Sr)\b")
 _WORD_BEFORE = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+) $")
 _TITLE_WORD = re.compile(_TITLE_WORDS)
@@ -518,6 +535,7 @@ class ActorDetector:
         self._resolve_titles(text, titles, found)
         self._scan_demonyms(text, tokens, found)
         self._scan_organizations(text, found)
+        self._scan_opinion_author(text, found)
         self._scan_people(text, found)
         self._scan_surnames(text, tokens, found)
         self._scan_references(text, found)
@@ -729,6 +747,23 @@ class ActorDetector:
                 title = (match.groupdict().get("title") or "").lower()
                 found.add(Actor(key, name, "person"), start, end, "name")
                 self._note_role(found, key, title)
+
+    def _scan_opinion_author(self, text: str, found: _Found) -> None:
+        """The author of an opinion piece, from its byline ("OPINION … By Kadri Lepik").
+
+        A news byline names a reporter, who takes no side, so only opinion pieces are read.
+        """
+        byline = opinion_byline(text)
+        if byline is None:
+            return
+        match = _BYLINE_NAME.match(text, byline)
+        name = self._clean_name(match.group("name")) if match else None
+        if name is None or not text.startswith(name, byline):
+            return
+        if found.free(byline, byline + len(name)):
+            key = "person:" + fold(name)
+            found.add(Actor(key, name, "person"), byline, byline + len(name), "name")
+            found.roles.setdefault(key, set()).add("author")
 
     def _scan_organizations(self, text: str, found: _Found) -> None:
         """Find organisations outside the registry by their head noun ("… Institute", "… Party")."""

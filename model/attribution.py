@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from model.actors import SPEECH_VERBS, Mention
+from model.actors import SPEECH_VERBS, Mention, opinion_byline
 from model.text import Sentence, fold, quote_spans
 
 TARGET = "TGTACTOR"
@@ -127,10 +127,27 @@ class Attributor:
             *self.quote_speakers().items(),
             *self.transcript_speakers().items(),
             *self.signed_letters().items(),
+            *self.opinion_author().items(),
         ]
         for index, speaker in spoken:
             by_actor.setdefault(speaker, set()).add(index)
         return {key: sorted(indices) for key, indices in by_actor.items()}
+
+    def opinion_author(self) -> dict[int, str]:
+        """Sentence index -> author, for the body of an opinion piece under its byline: the
+        author argues in their own voice wherever nobody else is quoted."""
+        byline = opinion_byline(self.text)
+        authors = [m for m in self.mentions if m.start == byline] if byline is not None else []
+        if not authors:
+            return {}
+        author = authors[0].key
+        quoted = self.quote_speakers()
+        first = self.sentence_at(authors[0].start) + 1
+        return {
+            index: author
+            for index in range(first, len(self.sentences))
+            if quoted.get(index, author) == author
+        }
 
     def signed_letters(self) -> dict[int, str]:
         """Sentence index -> writer, for a letter signed "— Name, Town" after its text."""

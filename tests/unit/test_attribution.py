@@ -102,3 +102,17 @@ def test_labelled_actor_wins_over_the_detected_mentions_inside_it(detector) -> N
     assert masked_passage(detector, text, "Dr Helen Marsh").endswith(
         f". {TARGET}, an analyst, disagreed."
     )
+
+
+def test_an_opinion_piece_speaks_for_its_author_but_a_news_byline_names_nobody(detector) -> None:
+    opinion = (
+        "OPINION: Half a permission is not a policy\n\nBy Daniel Fenwick\n\n"
+        'The limits must go. "We will not change course," Joe Biden said. They cost lives.'
+    )
+    assert _sentences_of(detector, opinion, "person:daniel fenwick") == [
+        "By Daniel Fenwick",
+        "The limits must go.",
+        "They cost lives.",
+    ]
+    news = "By Anna Keller, Brussels\n\nThe limits must go, ministers said."
+    assert "person:anna keller" not in _attributor(detector, news).sentences_by_actor()
