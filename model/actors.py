@@ -70,7 +70,10 @@ _TITLE_WORDS = (
     r"[Ss]pokes(?:man|woman|person)|[Aa]nalyst|[Rr]esearcher|[Ee]nvoy)"
 )
 _PARTICLES = r"(?:(?:de|van|von|der|den|da|di|du|le|la|bin|al|ter)\s+)*"
-_NAME = r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
+_NAME = (
+    r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
+    r"(?:,?\s+(?:Jr|Sr)\.)?"  # "Donald Trump Jr." is not his father
+)
 SPEECH_VERBS = (
     r"(?:said|says|told|added|argued|warned|wrote|insisted|noted|stressed|posted|declared|"
     r"claimed|urged|called|cautioned|conceded|acknowledged|explained|replied|responded|"
@@ -85,7 +88,7 @@ _ROLE_NOUNS = (
     r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
     r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
-    r"chairs|leads|heads|runs|associate)"
+    r"chairs|leads|heads|runs|associate|major)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -104,7 +107,7 @@ _PERSON_PATTERNS = (
     ),
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
     # "Halyna Petrenko of the Ukrainian community in Acton said"
-    re.compile(_NAME_START + r"(?P<name>" + _NAME + r")\s+of\s+(?:the|an?)\s+[A-Z]"),
+    re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),?\s+of\s+(?:the\s+[A-Z]|an?\s+[^\W\d_])"),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     re.compile(
@@ -128,7 +131,7 @@ _PERSON_PATTERNS = (
 _ORG_HEADS = (
     r"(?:Party|Institute|Initiative|Centre|Center|Council|Foundation|Alliance|Forum|Movement|"
     r"Front|League|Society|Association|Committee|Union|Campaign Group|Group|Fund|Agency|"
-    r"University|Studies|Project|Network|Coalition|Trust|Congress)"
+    r"University|Studies|Project|Network|Coalition|Trust|Congress|Department)"
 )
 _ORG_PATTERNS = (
     re.compile(

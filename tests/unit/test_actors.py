@@ -185,11 +185,22 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
         ),
         (  # "X of the Y"; the whole organisation name; "Jr." is someone else
             "Laura Kincaid of the Center for Restraint Studies argued. "
-            "Donald Trump Jr. mocked the move, and Donald Trump said nothing.",
+            "Donald Trump Jr. wrote that it was bad, and Donald Trump said nothing.",
             [
                 ("Laura Kincaid", "person:laura kincaid"),
                 ("Center for Restraint Studies", "org:center for restraint studies"),
+                ("Donald Trump Jr.", "person:donald trump jr."),
                 ("Donald Trump", "donald_trump"),
+            ],
+        ),
+        (  # "X, of a …"; a retired major; a department; Salvini in the registry
+            "Maureen Talbot, of a peace group, objected. Dale Pruitt, a retired Army major, "
+            "agreed with Matteo Salvini. The Department of National Defence said nothing.",
+            [
+                ("Maureen Talbot", "person:maureen talbot"),
+                ("Dale Pruitt", "person:dale pruitt"),
+                ("Matteo Salvini", "matteo_salvini"),
+                ("Department of National Defence", "org:department of national defence"),
             ],
         ),
         (  # the body that opens a title is named too
