@@ -19,7 +19,6 @@ from bench.corpus import Document
 from tools.gunicorn_process import free_port, spawn_gunicorn, stop_gunicorn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOT_SECONDS = 120
 REQUEST_SECONDS = 60
 
 
@@ -123,7 +122,7 @@ def measure_served(artifact: Path, documents: Sequence[Document], load: Load) ->
     """Served throughput and latency percentiles, worker RSS and boot time."""
     bodies = [json.dumps({"text": d.text}).encode() for d in documents]
     with gunicorn(artifact, load.workers) as server:
-        boot = wait_until_ready(server.process, server.port, server.log, load.workers, BOOT_SECONDS)
+        boot = wait_until_ready(server.process, server.port, server.log, load.workers)
         for body in bodies[: load.workers * 2]:
             post(server.port, body)  # warm every worker before the clock starts
         statuses, latencies, wall = _drive(server.port, bodies, load)

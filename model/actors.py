@@ -353,11 +353,6 @@ _NOBILITY = frozenset({"Sir", "Lord", "Lady", "Dame"})  # part of a British name
 _POSSESSIVE_AFTER = re.compile(r"(?:['’]s?)?\s*")
 
 
-def _title_rest(text: str, opener_end: int, end: int) -> int:
-    """Where a title's role words start after the body that opens it ("Poland's| foreign …")."""
-    return _POSSESSIVE_AFTER.match(text, opener_end, end).end()
-
-
 # An opinion piece announces itself at the start of a line near the top ("OPINION:",
 # "Comment |", "Op-ed"), and names its author in a byline.
 OPINION_HEAD = 400
@@ -383,7 +378,7 @@ _HONORIFICS = frozenset(
     "Chairman Chairwoman Chair Leader Sir Lord Lady Dame King Queen Pope Premier Taoiseach "
     "Commissioner Senator Speaker Ambassador Envoy Candidate Nominee Former Acting Outgoing "
     "Incoming Why How What Where Who Did Does Has Had Is Was Will Would Only Even Now Then Under "
-    "Against Like Unlike Since Until Once So Not Dear Thanks Says Said Told Unlike Ask".split()
+    "Against Like Unlike Since Until Once So Not Dear Thanks Says Said Told Ask".split()
 )
 _PLURAL_FOLLOWER = re.compile(
     r"\s*(?:[,.;:!?)”\"]|$|(?:have|has|had|are|were|will|would|could|did|do|also|too|"
@@ -481,6 +476,13 @@ class ActorDetector:
         # Without a date, an unnamed title ("Lithuania's foreign minister") can only mean a holder
         # whose offices did not change during the debate; anyone else may have had a predecessor
         # or successor that the registry lacks (or held another office then).
+        # The words of each person's names: a capitalised word before a surname that is not one
+        # of them is someone else's first name ("Simon Harris").
+        self._name_words = {
+            actor.id: frozenset(w for alias in actor.aliases for w in alias.split())
+            for actor in registry.actors.values()
+            if actor.type == "person"
+        }
         self._lasting = {
             actor.id
             for actor in registry.actors.values()
@@ -625,14 +627,13 @@ class ActorDetector:
 
     def _after_another_first_name(self, text: str, start: int, end: int, actor_id: str) -> bool:
         """True when a one-word surname alias follows someone else's first name ("Simon Harris")."""
-        actor = self.registry.actors[actor_id]
-        if actor.type != "person" or " " in text[start:end]:
+        own_words = self._name_words.get(actor_id)
+        if own_words is None or " " in text[start:end]:
             return False
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
         if before is None:
             return False
         word = before.group(1)
-        own_words = {w for alias in actor.aliases for w in alias.split()}
         return not (
             word in own_words
             or word in _NOT_NAME_WORDS
@@ -688,8 +689,8 @@ class ActorDetector:
                 self._claim_title_opener(text, start, end, found, possessive=True)
                 continue
             # "Poland's foreign minister, Radosław Sikorski": Poland, then its minister.
-            opener_end = self._claim_title_opener(text, start, end, found, possessive=True)
-            holder_start = start if opener_end is None else _title_rest(text, opener_end, end)
+            rest = self._claim_title_opener(text, start, end, found, possessive=True)
+            holder_start = start if rest is None else rest
             if found.free(holder_start, end):
                 found.add(self.registry_actor(chosen[0]), holder_start, end, "title")
 
@@ -697,7 +698,8 @@ class ActorDetector:
         self, text: str, start: int, end: int, found: _Found, possessive: bool = False
     ) -> int | None:
         """Claim the registry country or organisation whose alias opens a title span (with
-        `possessive`, only one written as an owner: "Poland's"); return where its name ends."""
+        `possessive`, only one written as an owner: "Poland's"); return where the title's role
+        words start after it ("Poland's |foreign minister"), or None."""
         offset = self._with_article(text, start)
         if text.startswith(("the ", "The "), offset):
             offset += 4
@@ -710,7 +712,7 @@ class ActorDetector:
                 if (possessive and not owned) or not found.free(offset, offset + len(surface)):
                     return None
                 found.add(self.registry_actor(owner), offset, offset + len(surface), "name")
-                return offset + len(surface)
+                return _POSSESSIVE_AFTER.match(text, offset + len(surface), end).end()
         return None
 
     def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:

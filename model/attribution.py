@@ -123,26 +123,28 @@ class Attributor:
         by_actor: dict[str, set[int]] = {}
         for mention in self.mentions:
             by_actor.setdefault(mention.key, set()).add(self.sentence_at(mention.start))
+        quoted = self.quote_speakers()
         spoken = [
-            *self.quote_speakers().items(),
+            *quoted.items(),
             *self.transcript_speakers().items(),
             *self.signed_letters().items(),
-            *self.opinion_author().items(),
+            *self.opinion_author(quoted).items(),
         ]
         for index, speaker in spoken:
             by_actor.setdefault(speaker, set()).add(index)
         return {key: sorted(indices) for key, indices in by_actor.items()}
 
-    def opinion_author(self) -> dict[int, str]:
+    def opinion_author(self, quoted: dict[int, str]) -> dict[int, str]:
         """Sentence index -> author, for the body of an opinion piece under its byline: the
-        author argues in their own voice wherever nobody else is quoted."""
+        author argues in their own voice wherever nobody else (`quoted`: quote_speakers) is."""
         byline = opinion_byline(self.text)
-        authors = [m for m in self.mentions if m.start == byline] if byline is not None else []
-        if not authors:
+        if byline is None:
             return {}
-        author = authors[0].key
-        quoted = self.quote_speakers()
-        first = self.sentence_at(authors[0].start) + 1
+        index = bisect.bisect_left(self._mention_starts, byline)
+        if index == len(self.mentions) or self.mentions[index].start != byline:
+            return {}
+        author = self.mentions[index].key
+        first = self.sentence_at(byline) + 1
         return {
             index: author
             for index in range(first, len(self.sentences))
