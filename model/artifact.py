@@ -98,6 +98,12 @@ def read_manifest(artifact: Path) -> dict:
         manifest = _load_manifest(manifest_path)
     else:
         raise ModelLoadError(f"{artifact} does not match the sha256 in its manifest: refusing it")
+    # A local label ("0.2.0+retrained") names another fit of the same model version.
+    if str(manifest.get("version")).split("+")[0] != config.MODEL_VERSION:
+        raise ModelLoadError(
+            f"{artifact} is model version {manifest.get('version')}, this code reads "
+            f"{config.MODEL_VERSION} (its features differ): retrain with `make train`"
+        )
     trained_with = manifest.get("libraries", {}).get("scikit-learn")
     if trained_with != sklearn.__version__:
         raise ModelLoadError(

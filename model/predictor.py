@@ -15,10 +15,8 @@ from model.text import fold, split_sentences
 
 MAX_EVIDENCE = 3
 ACTOR_TYPES_ORDER = tuple(sorted(ACTOR_TYPES))
-# Two opposite stances in one article: the later one wins if both are at least this sure.
-CHANGE_OF_POSITION = 0.5
-# Article-level scores at least this high for both favor and against mean mixed evidence.
-MIXED_POSITION = 0.3
+# A passage at least this likely favor or against states a position.
+SURE_PASSAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,18 +147,6 @@ def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float
     return {label: round(raw[label] / total, 4) for label in labels}
 
 
-def latest_position(probabilities: np.ndarray, labels: list[str]) -> str | None:
-    """When sure passages hold both favor and against, the stance of the later one."""
-    column = {label: i for i, label in enumerate(labels)}
-    winners = probabilities.argmax(axis=1)
-    last_sure = {
-        label: int(np.flatnonzero(winners == column[label])[-1])
-        for label in STANCES
-        if (probabilities[winners == column[label], column[label]] >= CHANGE_OF_POSITION).any()
-    }
-    return max(last_sure, key=last_sure.get) if len(last_sure) == 2 else None
-
-
 def actor_features(
     probabilities: np.ndarray,
     labels: list[str],
@@ -175,11 +161,28 @@ def actor_features(
     counts = [np.log1p(len(ordered)), np.log1p(mentions), float(registered)]
     kinds = [float(actor_type == kind) for kind in ACTOR_TYPES_ORDER]
     # A government's line is often given by its ministers only; the aggregator learns how far
-    # their passages speak for the country.
+    # their passages speak for the country, and for an organisation, separately.
     voices = np.zeros(len(LABELS) + 1)
     if officials is not None:
         voices = np.concatenate([officials[:, order].max(0), [1.0]])
-    return np.concatenate([ordered.max(0), ordered.mean(0), ordered.min(0), voices, counts, kinds])
+    spoken_for = [voices * float(actor_type == kind) for kind in ("country", "organization")]
+    # The latest stated position wins, so the aggregator sees the last passages.
+    stances = ordered[:, [LABELS.index(stance) for stance in STANCES]]
+    sure = ordered[stances.max(axis=1) >= SURE_PASSAGE]
+    last_sure = sure[-1] if len(sure) else np.zeros(len(LABELS))
+    return np.concatenate(
+        [
+            ordered.max(0),
+            ordered.mean(0),
+            ordered.min(0),
+            voices,
+            counts,
+            kinds,
+            *spoken_for,
+            last_sure,
+            ordered[-1],
+        ]
+    )
 
 
 @dataclass(slots=True)
@@ -337,9 +340,6 @@ class StanceModel:
             scores = {label: (1.0 if label == "none" else 0.0) for label in self.labels}
             return ActorStance(*base, "none", 1.0, scores, analysis.mentions, [], analysis.key)
         stance = max(scores, key=scores.get)
-        # Only a genuinely mixed record (both sides likely) is settled by the latest position.
-        if stance != "none" and min(scores["favor"], scores["against"]) >= MIXED_POSITION:
-            stance = latest_position(analysis.probabilities, self.labels) or stance
         evidence = self._evidence(text, analysis.passages, analysis.probabilities, stance)
         return ActorStance(
             *base, stance, scores[stance], scores, analysis.mentions, evidence, analysis.key

@@ -45,6 +45,15 @@ def test_other_scikit_learn_version_is_refused(artifact_copy: Path) -> None:
         model.load(artifact_copy)
 
 
+def test_artifact_of_another_model_version_is_refused(artifact_copy: Path) -> None:
+    manifest_path = config.manifest_path_for(artifact_copy)
+    manifest = json.loads(manifest_path.read_text())
+    manifest["version"] = "0.0.9"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(model.ModelLoadError, match="is model version 0.0.9, this code reads"):
+        model.load(artifact_copy)
+
+
 def test_missing_artifact_and_manifest_are_refused(artifact_copy: Path, tmp_path: Path) -> None:
     with pytest.raises(model.ModelLoadError, match="no model artifact"):
         model.load(tmp_path / "absent.joblib")
