@@ -40,14 +40,14 @@ def test_training_leaves_no_temporary_files(tmp_path: Path) -> None:
 
 
 class _KeywordScorer:
-    """A scorer whose favor probability is high only for passages that say "lift"."""
+    """A scorer whose favor probability is high for passages that say "lift", else near zero."""
 
     classes_ = ["against", "favor", "none"]
 
     def predict_proba(self, texts: list[str]):
         import numpy as np
 
-        return np.array([[0.1, 0.8, 0.1] if "lift" in t else [0.3, 0.4, 0.3] for t in texts])
+        return np.array([[0.1, 0.8, 0.1] if "lift" in t else [0.45, 0.05, 0.5] for t in texts])
 
 
 def test_article_actor_with_several_passages_teaches_its_likeliest_one(detector) -> None:
@@ -64,3 +64,16 @@ def test_article_actor_with_several_passages_teaches_its_likeliest_one(detector)
     assert cuts.texts == ["Later, TGTACTOR said the allies should lift the limits."]
     unsure = {**article, "text": text.replace("lift", "review")}
     assert article_cuts(detector, [unsure], _KeywordScorer())["a1"].texts == []
+
+
+def test_article_actor_whose_only_passage_shows_no_stance_teaches_nothing(detector) -> None:
+    from training.train import article_cuts
+
+    # Germany's stance comes from its chancellor; a passage where Berlin shows no stance
+    # must not be taught as favor.
+    text = "Olaf Scholz said the allies should lift the limits.\n\nBerlin made no comment."
+    actors = [{"actor": "Olaf Scholz", "stance": "favor"}, {"actor": "Germany", "stance": "favor"}]
+    cuts = article_cuts(detector, [{"id": "a1", "text": text, "actors": actors}], _KeywordScorer())
+    assert list(zip(cuts["a1"].texts, cuts["a1"].labels, strict=True)) == [
+        ("TGTACTOR said the allies should lift the limits.", "favor")
+    ]
