@@ -361,13 +361,26 @@ _BYLINE = re.compile(r"(?m)^[^\S\n]*By[^\S\n]+")
 _BYLINE_NAME = re.compile(r"(?P<name>" + _NAME + r")(?=[^\S\n]*(?:[,|—–-]|$))", re.M)
 
 
+# Some opinion pages print the author's name alone on the line under the headline.
+_NAME_LINE = re.compile(r"[^\S\n]*(?P<name>" + _NAME + r")[^\S\n]*")
+NAME_LINE_AFTER_OPINION = 2
+
+
 def opinion_byline(text: str) -> int | None:
     """Where the author's name starts in an opinion piece's byline, or None for other texts."""
     head = text[:OPINION_HEAD]
-    byline = _BYLINE.search(head)
-    if byline is None or not _OPINION.search(head):
+    opinion = _OPINION.search(head)
+    if opinion is None:
         return None
-    return byline.end()
+    byline = _BYLINE.search(head)
+    if byline is not None:
+        return byline.end()
+    lines = [m for m in re.finditer(r"(?m)^.*\S.*$", head) if m.start() > opinion.start()]
+    for line in lines[:NAME_LINE_AFTER_OPINION]:
+        name = _NAME_LINE.fullmatch(line.group())
+        if name and name.group("name").istitle():
+            return line.start() + name.start("name")
+    return None
 
 
 _GENERATION = re.compile(r",?\s+(?:Jr|Sr)\b")
@@ -378,7 +391,8 @@ _HONORIFICS = frozenset(
     "Chairman Chairwoman Chair Leader Sir Lord Lady Dame King Queen Pope Premier Taoiseach "
     "Commissioner Senator Speaker Ambassador Envoy Candidate Nominee Former Acting Outgoing "
     "Incoming Why How What Where Who Did Does Has Had Is Was Will Would Only Even Now Then Under "
-    "Against Like Unlike Since Until Once So Not Dear Thanks Says Said Told Ask".split()
+    "Against Like Unlike Since Until Once So Not Dear Thanks Says Said Told Ask "
+    "Major Colonel Lieutenant Captain Brigadier Sergeant Admiral General".split()
 )
 _PLURAL_FOLLOWER = re.compile(
     r"\s*(?:[,.;:!?)”\"]|$|(?:have|has|had|are|were|will|would|could|did|do|also|too|"

@@ -253,3 +253,8 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
 def test_shipped_registry_mentions(text: str, expected: list[tuple[str, str]]) -> None:
     detector = ActorDetector(load_registry())
     assert [(text[m.start : m.end], m.key) for m in detector.detect(text).mentions] == expected
+
+
+def test_a_military_rank_is_not_part_of_the_name(detector) -> None:
+    text = "Retired Royal Artillery officer Major Tom Reddick went further."
+    assert _mentions(detector, text) == [("person:tom reddick", "Tom Reddick", "name")]

@@ -116,3 +116,18 @@ def test_an_opinion_piece_speaks_for_its_author_but_a_news_byline_names_nobody(d
     ]
     news = "By Anna Keller, Brussels\n\nThe limits must go, ministers said."
     assert "person:anna keller" not in _attributor(detector, news).sentences_by_actor()
+
+
+def test_an_opinion_author_named_alone_under_the_headline_speaks_for_the_piece(detector) -> None:
+    opinion = (
+        "OPINION | Stop fighting by his rules\n\nKatarzyna Wilk\n\n"
+        "The limits must go. They cost lives."
+    )
+    assert _sentences_of(detector, opinion, "person:katarzyna wilk") == [
+        "Katarzyna Wilk",
+        "The limits must go.",
+        "They cost lives.",
+    ]
+    # A title-case headline line is not an author.
+    headline = "Opinion\n\nUkraine Hits Back\n\nThe limits must go."
+    assert set(_attributor(detector, headline).sentences_by_actor()) == {"ukraine"}
