@@ -366,6 +366,7 @@ _BYLINE_NAME = re.compile(r"(?P<name>" + _NAME + r")(?=[^\S\n]*(?:[,|—–-]|$)
 
 # Some opinion pages print the author's name alone on the line under the headline.
 _NAME_LINE = re.compile(r"[^\S\n]*(?P<name>" + _NAME + r")[^\S\n]*")
+_TEXT_LINE = re.compile(r"(?m)^.*\S.*$")
 NAME_LINE_AFTER_OPINION = 2
 
 
@@ -378,7 +379,7 @@ def opinion_byline(text: str) -> int | None:
     byline = _BYLINE.search(head)
     if byline is not None:
         return byline.end()
-    lines = [m for m in re.finditer(r"(?m)^.*\S.*$", head) if m.start() > opinion.start()]
+    lines = [m for m in _TEXT_LINE.finditer(head) if m.start() > opinion.start()]
     for line in lines[:NAME_LINE_AFTER_OPINION]:
         name = _NAME_LINE.fullmatch(line.group())
         if name and name.group("name").istitle():
@@ -490,9 +491,6 @@ class ActorDetector:
         self._plural_demonyms: dict[str, str] = {}
         for actor in registry.actors.values():
             self._index(actor)
-        # Without a date, an unnamed title ("Lithuania's foreign minister") can only mean a holder
-        # whose offices did not change during the debate; anyone else may have had a predecessor
-        # or successor that the registry lacks (or held another office then).
         # The words of each person's names: a capitalised word before a surname that is not one
         # of them is someone else's first name ("Simon Harris").
         self._name_words = {
@@ -500,6 +498,9 @@ class ActorDetector:
             for actor in registry.actors.values()
             if actor.type == "person"
         }
+        # Without a date, an unnamed title ("Lithuania's foreign minister") can only mean a holder
+        # whose offices did not change during the debate; anyone else may have had a predecessor
+        # or successor that the registry lacks (or held another office then).
         self._lasting = {
             actor.id
             for actor in registry.actors.values()
