@@ -55,12 +55,26 @@ _GROUP_PATTERNS = (
         r"(?:(?:[A-Z][\w-]+|[a-z][\w-]*(?:er|al|ic|an|ish|ive|ed|ful|ous|ern|ble|ist))\s+){0,2}"
         + _GROUP_NOUNS
     ),
+    # "Nordic and Baltic governments", "the Polish and Baltic delegations": one camp, one actor.
+    re.compile(
+        r"\b(?:Nordic|Baltic|Scandinavian|Polish|Central European|Eastern European)\s+and\s+"
+        r"(?:Nordic|Baltic|Scandinavian|Central European|Eastern European)\s+"
+        r"(?:states|countries|nations|governments|capitals|delegations|allies|leaders|officials|"
+        r"members|partners|lawmakers|MPs)\b"
+    ),
     re.compile(
         r"\b(?:Republican|Democratic|GOP|Conservative|Labour|Tory|Green|Liberal|[Oo]pposition|"
         r"Western|European|Nordic|Baltic|[Hh]awkish|[Cc]ross-party|[Bb]ipartisan)\s+"
         r"(?:lawmakers|senators|MPs|legislators|politicians|parliamentarians|leaders|officials|"
         r"allies|governments|capitals|frontbenchers|backbenchers|ministers|voters|supporters|"
         r"members)\b"
+    ),
+    re.compile(r"\b(?:Nordic|Scandinavian)\s+(?:states|countries|nations)\b"),
+    # A party named by its members, which several countries share ("the Greens"): the article's
+    # own words are its name. "the Tories" is in the registry.
+    re.compile(
+        r"\b[Tt]he\s+(?:Greens|Conservatives|Liberals|Social Democrats|Christian Democrats|"
+        r"Free Democrats|Socialists)\b"
     ),
 )
 

@@ -189,7 +189,7 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
             [
                 ("Laura Kincaid", "person:laura kincaid"),
                 ("Center for Restraint Studies", "org:center for restraint studies"),
-                ("Donald Trump Jr.", "person:donald trump jr."),
+                ("Donald Trump Jr.", "donald_trump_jr"),
                 ("Donald Trump", "donald_trump"),
             ],
         ),
@@ -216,7 +216,7 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
             "Sir Anthony Gresham, a former minister, asked why.",
             [
                 ("Several smaller allies", "group:several smaller allies"),
-                ("Tino Chrupalla", "person:tino chrupalla"),
+                ("Tino Chrupalla", "tino_chrupalla"),
                 ("the AfD", "afd"),
                 ("Sir Anthony Gresham", "person:sir anthony gresham"),
             ],
@@ -258,3 +258,23 @@ def test_shipped_registry_mentions(text: str, expected: list[tuple[str, str]]) -
 def test_a_military_rank_is_not_part_of_the_name(detector) -> None:
     text = "Retired Royal Artillery officer Major Tom Reddick went further."
     assert _mentions(detector, text) == [("person:tom reddick", "Tom Reddick", "name")]
+
+
+def test_camps_and_parties_named_by_their_members_are_groups() -> None:
+    detector = ActorDetector(load_registry())
+    text = (
+        "The Nordic and Baltic governments agreed, and the Greens welcomed it. "
+        "The Baltic states said so first."
+    )
+    assert _mentions(detector, text) == [
+        ("group:nordic and baltic governments", "Nordic and Baltic governments", "group"),
+        ("group:greens", "the Greens", "group"),
+        ("baltic_states", "The Baltic states", "name"),
+    ]
+
+
+def test_a_backbencher_speaks_for_the_party_not_the_country() -> None:
+    registry = load_registry()
+    kiesewetter = registry.actors[registry.resolve("Roderich Kiesewetter")]
+    assert (kiesewetter.id, kiesewetter.affiliation) == ("roderich_kiesewetter", "cdu")
+    assert registry.resolve("Donald Trump Jr.") == "donald_trump_jr"
