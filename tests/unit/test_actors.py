@@ -3,6 +3,7 @@
 import pytest
 
 from model.actors import ActorDetector
+from model.predictor import office_holders
 from model.registry import load_registry
 
 
@@ -273,8 +274,10 @@ def test_camps_and_parties_named_by_their_members_are_groups() -> None:
     ]
 
 
-def test_a_backbencher_speaks_for_the_party_not_the_country() -> None:
+def test_only_a_party_office_makes_a_politician_speak_for_the_party() -> None:
     registry = load_registry()
-    kiesewetter = registry.actors[registry.resolve("Roderich Kiesewetter")]
-    assert (kiesewetter.id, kiesewetter.affiliation) == ("roderich_kiesewetter", "cdu")
+    holders = office_holders(registry)
+    assert registry.actors["roderich_kiesewetter"].affiliation == "cdu"
+    assert "roderich_kiesewetter" not in holders["cdu"] + holders["germany"]
+    assert "rolf_mutzenich" in holders["spd"]
     assert registry.resolve("Donald Trump Jr.") == "donald_trump_jr"
