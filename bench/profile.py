@@ -45,21 +45,21 @@ def staged_predict(model: StanceModel, text: str) -> tuple[ArticleStances, dict[
     by_actor = attributor.sentences_by_actor()
     passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
     clock.tick("attribution")
-    order = [(key, p) for key, group in passages.items() for p in group]
-    inputs = [model._classifier_text(text, passage) for _, passage in order]
+    grouped, inputs, profiles = model.classifier_inputs(text, passages)
     clock.tick("aggregation")
-    rows = np.empty((0, len(model.labels)))
+    probabilities: dict[str, np.ndarray] = {}
+    profile_rows: dict[str, np.ndarray] = {}
     if inputs:
-        features = model.classifier[:-1].transform(inputs)
+        features = model.classifier[:-1].transform(inputs + profiles)
         clock.tick("features")
-        rows = model.classifier[-1].predict_proba(features)
+        rows = model.classifier[-1].predict_proba(features[: len(inputs)])
+        whole = None
+        if model.profile_classifier is not None:
+            whole = model.profile_classifier.predict_proba(features[len(inputs) :])
+        probabilities, profile_rows = model.by_actor(grouped, rows, whole)
         clock.tick("classifier")
-    grouped: dict[str, list[np.ndarray]] = {}
-    for (key, _), row in zip(order, rows, strict=True):
-        grouped.setdefault(key, []).append(row)
-    probabilities = {key: np.vstack(group) for key, group in grouped.items()}
     chosen = [(actor.name, actor.key) for actor in detection.actors]
-    analyses = model.analyses(text, detection, chosen, passages, probabilities)
+    analyses = model.analyses(text, detection, chosen, passages, probabilities, profile_rows)
     scores = model.actor_scores(analyses)
     answer = ArticleStances(
         [model._actor_stance(text, a, s) for a, s in zip(analyses, scores, strict=True)]

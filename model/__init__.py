@@ -33,4 +33,5 @@ def load(path: str | os.PathLike | None = None, registry_path: Path | None = Non
         manifest,
         masked=bundle.get("masked", True),
         aggregator=bundle.get("aggregator"),
+        profile_classifier=bundle.get("profile_classifier"),
     )

@@ -17,6 +17,8 @@ MAX_EVIDENCE = 3
 ACTOR_TYPES_ORDER = tuple(sorted(ACTOR_TYPES))
 # A passage at least this likely favor or against states a position.
 SURE_PASSAGE = 0.5
+# Joins an actor's passages into its profile; the tokenizers split on it.
+PROFILE_SEPARATOR = " ||| "
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,11 @@ def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float
     return {label: round(raw[label] / total, 4) for label in labels}
 
 
+def profile_text(classifier_texts: list[str]) -> str:
+    """An actor's profile: all its classifier texts of one article, read as one document."""
+    return PROFILE_SEPARATOR.join(classifier_texts)
+
+
 def actor_features(
     probabilities: np.ndarray,
     labels: list[str],
@@ -154,6 +161,7 @@ def actor_features(
     registered: bool,
     mentions: int,
     officials: np.ndarray | None = None,
+    profile: np.ndarray | None = None,
 ) -> np.ndarray:
     """What the article-level aggregator reads about one actor and its passages."""
     order = [labels.index(label) for label in LABELS]
@@ -170,6 +178,8 @@ def actor_features(
     stances = ordered[:, [LABELS.index(stance) for stance in STANCES]]
     sure = ordered[stances.max(axis=1) >= SURE_PASSAGE]
     last_sure = sure[-1] if len(sure) else np.zeros(len(LABELS))
+    # The profile classifier reads all the passages at once, trained on article-level stances.
+    whole = profile[order] if profile is not None else np.zeros(0)
     return np.concatenate(
         [
             ordered.max(0),
@@ -181,6 +191,7 @@ def actor_features(
             *spoken_for,
             last_sure,
             ordered[-1],
+            whole,
         ]
     )
 
@@ -196,12 +207,19 @@ class ActorAnalysis:
     probabilities: np.ndarray | None
     mentions: list[Span]
     officials: np.ndarray | None = None  # passage probabilities of its office-holders, if any
+    profile: np.ndarray | None = None  # the profile classifier's probabilities, if it has one
 
     def features(self, labels: list[str], registered: bool) -> np.ndarray:
         """The aggregator's input for this actor."""
         kind = self.actor.type if self.actor else "person"
         return actor_features(
-            self.probabilities, labels, kind, registered, len(self.mentions), self.officials
+            self.probabilities,
+            labels,
+            kind,
+            registered,
+            len(self.mentions),
+            self.officials,
+            self.profile,
         )
 
 
@@ -215,12 +233,17 @@ class StanceModel:
         manifest: dict,
         masked: bool = True,
         aggregator=None,
+        profile_classifier=None,
     ) -> None:
         self.classifier = classifier
         self.aggregator = aggregator
+        # Reads an actor's profile through the passage classifier's features.
+        self.profile_classifier = profile_classifier
         self.manifest = manifest
         self.version = str(manifest.get("version", "unknown"))
         self.labels = [str(label) for label in classifier.classes_]
+        if profile_classifier is not None and list(profile_classifier.classes_) != self.labels:
+            raise ValueError("the profile classifier's labels differ from the classifier's")
         self.detector = ActorDetector(registry)
         self.masked = masked
         self.office_holders = office_holders(registry)
@@ -245,9 +268,9 @@ class StanceModel:
         attributor = Attributor(text, split_sentences(text), detection.mentions)
         by_actor = attributor.sentences_by_actor()
         passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
-        probabilities = self._classify(text, passages)
+        probabilities, profiles = self._classify(text, passages)
         chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
-        return self.analyses(text, detection, chosen, passages, probabilities)
+        return self.analyses(text, detection, chosen, passages, probabilities, profiles)
 
     def analyses(
         self,
@@ -256,8 +279,10 @@ class StanceModel:
         chosen: list[tuple[str, str]],
         passages: dict[str, list[Passage]],
         probabilities: dict[str, np.ndarray],
+        profiles: dict[str, np.ndarray] | None = None,
     ) -> list[ActorAnalysis]:
         """The chosen (name, key) actors with their passages, probabilities and mentions."""
+        profiles = profiles or {}
         mentions = self._mentions_by_actor(text, detection)
         known = {actor.key: actor for actor in detection.actors}
         return [
@@ -269,6 +294,7 @@ class StanceModel:
                 probabilities.get(key),
                 mentions.get(key, []),
                 self._officials(key, probabilities),
+                profiles.get(key),
             )
             for name, key in chosen
         ]
@@ -297,17 +323,48 @@ class StanceModel:
             result[i] = {label: round(float(v), 4) for label, v in zip(classes, row, strict=True)}
         return result
 
-    def _classify(self, text: str, passages: dict[str, list[Passage]]) -> dict[str, np.ndarray]:
-        """Class probabilities for every actor's passages, in one call to the classifier."""
-        order = [(key, p) for key, group in passages.items() for p in group]
-        if not order:
-            return {}
-        inputs = [self._classifier_text(text, passage) for _, passage in order]
-        rows = self.classifier.predict_proba(inputs)
-        result: dict[str, list[np.ndarray]] = {}
-        for (key, _), row in zip(order, rows, strict=True):
-            result.setdefault(key, []).append(row)
-        return {key: np.vstack(group) for key, group in result.items()}
+    def _classify(
+        self, text: str, passages: dict[str, list[Passage]]
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Class probabilities of every actor's passages, and of its profile when the model has
+        a profile classifier (the features of both in one call)."""
+        grouped, inputs, profiles = self.classifier_inputs(text, passages)
+        if not inputs:
+            return {}, {}
+        if self.profile_classifier is None:
+            return self.by_actor(grouped, self.classifier.predict_proba(inputs), None)
+        features = self.classifier[:-1].transform(inputs + profiles)
+        return self.by_actor(
+            grouped,
+            self.classifier[-1].predict_proba(features[: len(inputs)]),
+            self.profile_classifier.predict_proba(features[len(inputs) :]),
+        )
+
+    def classifier_inputs(
+        self, text: str, passages: dict[str, list[Passage]]
+    ) -> tuple[dict[str, list[int]], list[str], list[str]]:
+        """Actor key -> indices of its passages' inputs; the inputs; and, with a profile
+        classifier, each actor's profile in the same key order."""
+        grouped: dict[str, list[int]] = {}
+        inputs: list[str] = []
+        for key, group in passages.items():
+            for passage in group:
+                grouped.setdefault(key, []).append(len(inputs))
+                inputs.append(self._classifier_text(text, passage))
+        if self.profile_classifier is None:
+            return grouped, inputs, []
+        profiles = [profile_text([inputs[i] for i in indices]) for indices in grouped.values()]
+        return grouped, inputs, profiles
+
+    @staticmethod
+    def by_actor(
+        grouped: dict[str, list[int]], rows: np.ndarray, profile_rows: np.ndarray | None
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Passage and profile probabilities regrouped by actor key."""
+        probabilities = {key: rows[indices] for key, indices in grouped.items()}
+        if profile_rows is None:
+            return probabilities, {}
+        return probabilities, dict(zip(grouped, profile_rows, strict=True))
 
     def _classifier_text(self, text: str, passage: Passage) -> str:
         """What the classifier reads for a passage: masked for its actor, or the raw text."""

@@ -71,7 +71,13 @@ def learning_curve(stance_model: StanceModel, test_articles: list[dict]) -> list
         sub_records = [r for r in records if r["article_id"] in chosen]
         sub_articles = [a for a in articles if a["id"] in chosen]
         fitted = fit_model(detector, passage_examples(detector, sub_records), sub_articles, c)
-        model = StanceModel(fitted.classifier, detector.registry, {}, aggregator=fitted.aggregator)
+        model = StanceModel(
+            fitted.classifier,
+            detector.registry,
+            {},
+            aggregator=fitted.aggregator,
+            profile_classifier=fitted.profile_classifier,
+        )
         scores, _ = score_articles(model, test_articles)
         curve.append(
             {"fraction": fraction, "examples": len(fitted.labels), "f_avg": scores["f_avg"]}

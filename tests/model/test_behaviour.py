@@ -131,3 +131,32 @@ def test_a_country_speaks_through_its_minister(
     )
     stances = {a["actor"]: a["stance"] for a in stance_model.predict(text).to_dict()["actors"]}
     assert (stances[minister], stances[country]) == (expected, expected)
+
+
+def test_the_aggregator_reads_each_actors_profile(stance_model) -> None:
+    text = (
+        "Poland's foreign minister met his Czech counterpart on Monday.\n\n"
+        "Later, Poland urged allies to let Kyiv hit the airfields inside Russia."
+    )
+    analyses = {a.name: a for a in stance_model.analyse(text)}
+    poland = analyses["Poland"]
+    assert poland.probabilities.shape == (2, 3)
+    assert poland.profile.shape == (3,)
+    assert poland.profile.sum() == pytest.approx(1.0)
+    assert stance_model.labels[int(poland.profile.argmax())] == "favor"
+    width = stance_model.aggregator.coef_.shape[1]
+    assert poland.features(stance_model.labels, True).shape == (width,)
+
+
+def test_a_profile_classifier_with_other_labels_is_refused(stance_model) -> None:
+    class OtherLabels:
+        classes_ = ["con", "pro", "none"]
+
+    with pytest.raises(ValueError, match="labels differ"):
+        StanceModel(
+            stance_model.classifier,
+            stance_model.detector.registry,
+            {},
+            aggregator=stance_model.aggregator,
+            profile_classifier=OtherLabels(),
+        )
