@@ -149,6 +149,13 @@ def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float
     return {label: round(raw[label] / total, 4) for label in labels}
 
 
+def actor_passages(text: str, detection: Detection) -> dict[str, list[Passage]]:
+    """Actor key -> its masked passages."""
+    attributor = Attributor(text, split_sentences(text), detection.mentions)
+    by_actor = attributor.sentences_by_actor()
+    return {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
+
+
 def profile_text(classifier_texts: list[str]) -> str:
     """An actor's profile: all its classifier texts of one article, read as one document."""
     return PROFILE_SEPARATOR.join(classifier_texts)
@@ -265,11 +272,18 @@ class StanceModel:
             if key is None:
                 detection, key = add_literal_actor(self.detector, text, detection, name)
             wanted.append((name, key))
-        attributor = Attributor(text, split_sentences(text), detection.mentions)
-        by_actor = attributor.sentences_by_actor()
-        passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
+        passages = actor_passages(text, detection)
+        if actors is None:
+            return self.analyse_found(text, detection, passages)
         probabilities, profiles = self._classify(text, passages)
-        chosen = wanted if actors is not None else [(a.name, a.key) for a in detection.actors]
+        return self.analyses(text, detection, wanted, passages, probabilities, profiles)
+
+    def analyse_found(
+        self, text: str, detection: Detection, passages: dict[str, list[Passage]]
+    ) -> list[ActorAnalysis]:
+        """Every detected actor, classified from passages already attributed."""
+        probabilities, profiles = self._classify(text, passages)
+        chosen = [(a.name, a.key) for a in detection.actors]
         return self.analyses(text, detection, chosen, passages, probabilities, profiles)
 
     def analyses(
