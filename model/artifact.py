@@ -59,7 +59,8 @@ def _write_atomically(path: Path, write) -> None:
 
 def save(bundle: dict, manifest: dict, artifact: Path) -> dict:
     """Write the artifact and its manifest (with the artifact's sha256); return the manifest."""
-    _write_atomically(artifact, lambda stream: joblib.dump(bundle, stream, compress=3))
+    # Uncompressed, so that loading can map the weights from the file instead of copying them.
+    _write_atomically(artifact, lambda stream: joblib.dump(bundle, stream))
     manifest = {
         **manifest,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -117,7 +118,8 @@ def load_bundle(artifact: Path) -> tuple[dict, dict]:
     """The verified artifact's contents and its manifest."""
     manifest = read_manifest(artifact)
     try:
-        bundle = joblib.load(artifact)
+        # Mapped read-only: the workers share the weights' pages, and loading builds no copy.
+        bundle = joblib.load(artifact, mmap_mode="r")
     except Exception as error:  # a verified file that still fails to unpickle is unusable
         raise ModelLoadError(f"cannot read {artifact}: {error}") from error
     if not isinstance(bundle, dict) or "classifier" not in bundle:

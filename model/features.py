@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 from scipy import sparse
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -106,14 +107,16 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
     def fit(self, features, labels) -> NaiveBayesBlend:
         """Fit the multinomial LR and one scaled binary LR per class."""
         features, labels = sparse.csr_matrix(features), np.asarray(labels)
-        self.multinomial_ = LogisticRegression(
+        multinomial = LogisticRegression(
             C=self.c,
             solver="newton-cg",
             max_iter=3000,
             class_weight="balanced",
             random_state=self.seed,
         ).fit(features, labels)
-        self.classes_ = self.multinomial_.classes_
+        self.classes_ = multinomial.classes_
+        self.multinomial_weights_ = np.ascontiguousarray(multinomial.coef_.T, dtype=np.float32)
+        self.multinomial_intercept_ = multinomial.intercept_
         present = features.copy()
         present.data[:] = 1.0
         weights, intercepts = [], []
@@ -129,8 +132,8 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
             # Folding the ratio into the weights keeps one vector per class for prediction.
             weights.append(binary.coef_[0] * ratio)
             intercepts.append(binary.intercept_[0])
-        # One row per feature, so that a sparse passage multiplies it without a copy; float32
-        # halves its memory, and probabilities move by less than 1e-6.
+        # Weights are kept one row per feature, so that a sparse passage multiplies them without
+        # a copy; float32 halves their memory, and probabilities move by less than 1e-6.
         self.scaled_weights_ = np.ascontiguousarray(np.vstack(weights).T, dtype=np.float32)
         self.scaled_intercept_ = np.array(intercepts)
         return self
@@ -146,7 +149,8 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
         scores = features @ self.scaled_weights_ + self.scaled_intercept_
         one_vs_rest = 1.0 / (1.0 + np.exp(-np.asarray(scores)))
         one_vs_rest /= one_vs_rest.sum(axis=1, keepdims=True)
-        return (one_vs_rest + self.multinomial_.predict_proba(features)) / 2
+        logits = np.asarray(features @ self.multinomial_weights_ + self.multinomial_intercept_)
+        return (one_vs_rest + softmax(logits, axis=1)) / 2
 
     def predict(self, features) -> np.ndarray:
         """The likeliest class."""
