@@ -15,6 +15,7 @@ from sklearn.pipeline import FeatureUnion
 from bench.corpus import Document
 from model import ArticleStances, StanceModel
 from model.attribution import Attributor
+from model.features import texts_and_groups_features
 from model.text import split_sentences
 
 STAGES = ("text", "actors", "attribution", "features", "classifier", "aggregation")
@@ -45,17 +46,18 @@ def staged_predict(model: StanceModel, text: str) -> tuple[ArticleStances, dict[
     by_actor = attributor.sentences_by_actor()
     passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
     clock.tick("attribution")
-    grouped, inputs, profiles = model.classifier_inputs(text, passages)
+    grouped, inputs = model.classifier_inputs(text, passages)
     clock.tick("aggregation")
     probabilities: dict[str, np.ndarray] = {}
     profile_rows: dict[str, np.ndarray] = {}
     if inputs:
-        features = model.classifier[:-1].transform(inputs + profiles)
+        union = model.classifier.named_steps["features"]
+        features, profiles = texts_and_groups_features(union, inputs, list(grouped.values()))
         clock.tick("features")
-        rows = model.classifier[-1].predict_proba(features[: len(inputs)])
+        rows = model.classifier[-1].predict_proba(features)
         whole = None
         if model.profile_classifier is not None:
-            whole = model.profile_classifier.predict_proba(features[len(inputs) :])
+            whole = model.profile_classifier.predict_proba(profiles)
         probabilities, profile_rows = model.by_actor(grouped, rows, whole)
         clock.tick("classifier")
     chosen = [(actor.name, actor.key) for actor in detection.actors]

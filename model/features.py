@@ -8,9 +8,10 @@ import numpy as np
 from scipy import sparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import normalize
 
 from model.attribution import TARGET
 
@@ -192,3 +193,38 @@ def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
     )
     classifier = NaiveBayesBlend(c=c, seed=seed)
     return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def texts_and_groups_features(
+    union: FeatureUnion, texts: list[str], groups: list[list[int]]
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """The union's features of each text, and of each group of texts read as one document.
+
+    A group's n-gram counts are its texts' counts summed, so the texts are tokenized once.
+    """
+    rows = [row for row, members in enumerate(groups) for _ in members]
+    columns = [index for members in groups for index in members]
+    pooling = sparse.csr_matrix(
+        (np.ones(len(columns)), (rows, columns)), shape=(len(groups), len(texts))
+    )
+    singles, pooled = [], []
+    for _, part in union.transformer_list:
+        *preparation, (_, vectorizer) = part.steps
+        prepared = texts
+        for _, step in preparation:
+            prepared = step.transform(prepared)
+        counts = CountVectorizer.transform(vectorizer, prepared)
+        singles.append(_weighted(counts, vectorizer))
+        pooled.append(_weighted(pooling @ counts, vectorizer))
+    return sparse.hstack(singles, format="csr"), sparse.hstack(pooled, format="csr")
+
+
+def _weighted(counts: sparse.csr_matrix, vectorizer: TfidfVectorizer) -> sparse.csr_matrix:
+    """Counts weighted as the fitted vectorizer weights them (sublinear tf, idf, norm)."""
+    weighted = counts.astype(np.float64)
+    if vectorizer.sublinear_tf:
+        np.log(weighted.data, weighted.data)
+        weighted.data += 1.0
+    if vectorizer.use_idf:
+        weighted = weighted @ sparse.diags(vectorizer.idf_)
+    return normalize(weighted, norm=vectorizer.norm, copy=False) if vectorizer.norm else weighted

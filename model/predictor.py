@@ -10,6 +10,7 @@ import numpy as np
 from model.actors import Actor, ActorDetector, Detection, Mention
 from model.attribution import TARGET, Attributor, Passage, mask
 from model.config import LABELS, STANCES
+from model.features import texts_and_groups_features
 from model.registry import ACTOR_TYPES, Registry
 from model.text import fold, split_sentences
 
@@ -17,8 +18,6 @@ MAX_EVIDENCE = 3
 ACTOR_TYPES_ORDER = tuple(sorted(ACTOR_TYPES))
 # A passage at least this likely favor or against states a position.
 SURE_PASSAGE = 0.5
-# Joins an actor's passages into its profile; the tokenizers split on it.
-PROFILE_SEPARATOR = " ||| "
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +153,6 @@ def actor_passages(text: str, detection: Detection) -> dict[str, list[Passage]]:
     attributor = Attributor(text, split_sentences(text), detection.mentions)
     by_actor = attributor.sentences_by_actor()
     return {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
-
-
-def profile_text(classifier_texts: list[str]) -> str:
-    """An actor's profile: all its classifier texts of one article, read as one document."""
-    return PROFILE_SEPARATOR.join(classifier_texts)
 
 
 def actor_features(
@@ -340,35 +334,33 @@ class StanceModel:
     def _classify(
         self, text: str, passages: dict[str, list[Passage]]
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Class probabilities of every actor's passages, and of its profile when the model has
-        a profile classifier (the features of both in one call)."""
-        grouped, inputs, profiles = self.classifier_inputs(text, passages)
+        """Class probabilities of every actor's passages, and of its profile (its passages read
+        as one document) when the model has a profile classifier."""
+        grouped, inputs = self.classifier_inputs(text, passages)
         if not inputs:
             return {}, {}
         if self.profile_classifier is None:
             return self.by_actor(grouped, self.classifier.predict_proba(inputs), None)
-        features = self.classifier[:-1].transform(inputs + profiles)
+        features, profiles = texts_and_groups_features(
+            self.classifier.named_steps["features"], inputs, list(grouped.values())
+        )
         return self.by_actor(
             grouped,
-            self.classifier[-1].predict_proba(features[: len(inputs)]),
-            self.profile_classifier.predict_proba(features[len(inputs) :]),
+            self.classifier[-1].predict_proba(features),
+            self.profile_classifier.predict_proba(profiles),
         )
 
     def classifier_inputs(
         self, text: str, passages: dict[str, list[Passage]]
-    ) -> tuple[dict[str, list[int]], list[str], list[str]]:
-        """Actor key -> indices of its passages' inputs; the inputs; and, with a profile
-        classifier, each actor's profile in the same key order."""
+    ) -> tuple[dict[str, list[int]], list[str]]:
+        """Actor key -> indices of its passages' inputs, and the inputs."""
         grouped: dict[str, list[int]] = {}
         inputs: list[str] = []
         for key, group in passages.items():
             for passage in group:
                 grouped.setdefault(key, []).append(len(inputs))
                 inputs.append(self._classifier_text(text, passage))
-        if self.profile_classifier is None:
-            return grouped, inputs, []
-        profiles = [profile_text([inputs[i] for i in indices]) for indices in grouped.values()]
-        return grouped, inputs, profiles
+        return grouped, inputs
 
     @staticmethod
     def by_actor(

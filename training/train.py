@@ -20,13 +20,12 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from model import artifact, config
 from model.actors import ActorDetector, Detection
 from model.attribution import Passage
-from model.features import NaiveBayesBlend, build_pipeline
+from model.features import NaiveBayesBlend, build_pipeline, texts_and_groups_features
 from model.predictor import (
     StanceModel,
     actor_passages,
     find_actor,
     masked_passage,
-    profile_text,
 )
 from model.registry import load_registry
 from training.data import read_jsonl, sha256_of_files
@@ -69,7 +68,7 @@ class ArticleCuts:
 
     texts: list[str]
     labels: list[str]
-    profiles: list[str] = field(default_factory=list)
+    profiles: list[list[str]] = field(default_factory=list)  # each actor's classifier texts
     profile_labels: list[str] = field(default_factory=list)
     # What the detector and the attributor found, so that the folds need not find it again.
     detection: Detection | None = None
@@ -114,7 +113,7 @@ def _read_articles(
         }
         gold = gold_stances(detector.registry, article, {a.key: a.name for a in detection.actors})
         for key in (a.key for a in detection.actors if a.key in texts):
-            found.profiles.append(profile_text(texts[key]))
+            found.profiles.append(texts[key])
             found.profile_labels.append(gold.get(key, "none"))
         for item in article["actors"]:
             key = find_actor(detector.registry, detection, item["actor"])
@@ -157,7 +156,7 @@ def cut_examples(
 
 def profile_examples(
     cuts: dict[str, ArticleCuts], article_ids: list[str]
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[list[str]], list[str]]:
     """The actor profiles of some articles, with their article-level stances."""
     texts = [t for i in article_ids for t in cuts[i].profiles]
     return texts, [label for i in article_ids for label in cuts[i].profile_labels]
@@ -213,10 +212,15 @@ def fit(texts: list[str], labels: list[str], c: float):
     return build_pipeline(c=c, seed=config.SEED).fit(texts, labels)
 
 
-def fit_profile_classifier(classifier, profiles: tuple[list[str], list[str]]) -> NaiveBayesBlend:
-    """A blend over the passage classifier's features of actor profiles, fitted on their
-    article-level stances."""
-    features = classifier.named_steps["features"].transform(profiles[0])
+def fit_profile_classifier(
+    classifier, profiles: tuple[list[list[str]], list[str]]
+) -> NaiveBayesBlend:
+    """A blend over the passage classifier's features of actor profiles (each actor's passages
+    read as one document), fitted on their article-level stances."""
+    texts = [text for profile in profiles[0] for text in profile]
+    ends = np.cumsum([len(profile) for profile in profiles[0]])
+    groups = [list(range(end - len(p), end)) for end, p in zip(ends, profiles[0], strict=True)]
+    _, features = texts_and_groups_features(classifier.named_steps["features"], texts, groups)
     return NaiveBayesBlend(c=PROFILE_C, seed=config.SEED).fit(features, profiles[1])
 
 

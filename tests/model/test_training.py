@@ -88,21 +88,21 @@ def test_every_found_actor_gets_a_profile_labelled_with_its_article_stance(detec
     )
     actors = [{"actor": "Olaf Scholz", "stance": "favor"}, {"actor": "Germany", "stance": "favor"}]
     cuts = article_cuts(detector, [{"id": "a1", "text": text, "actors": actors}], None)
-    profiles = dict(zip(*profile_examples(cuts, ["a1"]), strict=True))
-    assert profiles == {
-        "TGTACTOR said the allies should lift the limits. TGTACTOR repeated it later.": "favor",
-        "TGTACTOR made no comment.": "favor",
-        "TGTACTOR ministers met in Brussels.": "none",
-    }
+    profiles, stances = profile_examples(cuts, ["a1"])
+    assert list(zip(profiles, stances, strict=True)) == [
+        (["TGTACTOR said the allies should lift the limits. TGTACTOR repeated it later."], "favor"),
+        (["TGTACTOR made no comment."], "favor"),
+        (["TGTACTOR ministers met in Brussels."], "none"),
+    ]
 
 
-def test_profiles_of_several_passages_are_joined_in_order(detector) -> None:
+def test_a_profile_holds_the_actors_passages_in_order(detector) -> None:
     from training.train import article_cuts, profile_examples
 
     text = "Scholz spoke first.\n\nThe talks went on.\n\nScholz said the limits should stay."
     article = {"id": "a1", "text": text, "actors": [{"actor": "Olaf Scholz", "stance": "against"}]}
     cuts = article_cuts(detector, [article], None)
     assert profile_examples(cuts, ["a1"]) == (
-        ["TGTACTOR spoke first. ||| TGTACTOR said the limits should stay."],
+        [["TGTACTOR spoke first.", "TGTACTOR said the limits should stay."]],
         ["against"],
     )
