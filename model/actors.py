@@ -33,7 +33,8 @@ _ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS, re.IGNORECASE)
 _GROUP_NOUNS = (
     r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
     r"members of parliament|governments|countries|capitals|allies|states|leaders|ministers|"
-    r"officials|diplomats|experts|analysts|generals|members|nations|delegations)\b"
+    r"officials|diplomats|experts|analysts|generals|members|nations|delegations|MEPs|"
+    r"Republicans|Democrats|chairmen|chairs|hawks)\b"
 )
 # A number that counts people, not the minutes of a time ("09:12 US officials") or a decimal.
 _COUNT = r"(?<![\d:.,])\d+"
@@ -67,8 +68,16 @@ _GROUP_PATTERNS = (
         r"Western|European|Nordic|Baltic|[Hh]awkish|[Cc]ross-party|[Bb]ipartisan)\s+"
         r"(?:lawmakers|senators|MPs|legislators|politicians|parliamentarians|leaders|officials|"
         r"allies|governments|capitals|frontbenchers|backbenchers|ministers|voters|supporters|"
-        r"members)\b"
+        r"members|hawks|MEPs)\b"
     ),
+    # Sources the article does not name, who speak for no one actor it names: "a senior
+    # administration official", "Whitehall sources". A named body's official is that body's.
+    re.compile(
+        r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal)[^\S\n]+(?:senior[^\S\n]+|top[^\S\n]+)?"
+        r"(?:administration|government|European|Western|Whitehall)[^\S\n]+"
+        r"(?:officials?|diplomats?|sources?)\b"
+    ),
+    re.compile(r"\bWhitehall[^\S\n]+sources?\b"),
     re.compile(r"\b(?:Nordic|Scandinavian)\s+(?:states|countries|nations)\b"),
     # A party named by its members, which several countries share ("the Greens"): the article's
     # own words are its name. "the Tories" is in the registry.

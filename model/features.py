@@ -202,21 +202,45 @@ def texts_and_groups_features(
 
     A group's n-gram counts are its texts' counts summed, so the texts are tokenized once.
     """
+    pooling = _pooling(groups, len(texts))
+    singles, pooled = [], []
+    for counts, vectorizer in _counts(union, texts):
+        singles.append(_weighted(counts, vectorizer))
+        pooled.append(_weighted(pooling @ counts, vectorizer))
+    return sparse.hstack(singles, format="csr"), sparse.hstack(pooled, format="csr")
+
+
+def groups_features(
+    union: FeatureUnion, texts: list[str], groups: list[list[int]]
+) -> sparse.csr_matrix:
+    """The union's features of each group of texts read as one document (training needs no
+    single-text features)."""
+    pooling = _pooling(groups, len(texts))
+    return sparse.hstack(
+        [_weighted(pooling @ counts, vectorizer) for counts, vectorizer in _counts(union, texts)],
+        format="csr",
+    )
+
+
+def _pooling(groups: list[list[int]], size: int) -> sparse.csr_matrix:
+    """A 0/1 matrix that sums the rows of each group's texts."""
     rows = [row for row, members in enumerate(groups) for _ in members]
     columns = [index for members in groups for index in members]
-    pooling = sparse.csr_matrix(
-        (np.ones(len(columns)), (rows, columns)), shape=(len(groups), len(texts))
-    )
-    singles, pooled = [], []
+    return sparse.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(groups), size))
+
+
+def _counts(
+    union: FeatureUnion, texts: list[str]
+) -> list[tuple[sparse.csr_matrix, TfidfVectorizer]]:
+    """Each union part's raw n-gram counts of the texts, with the part's fitted vectorizer."""
+    parts = []
     for _, part in union.transformer_list:
         *preparation, (_, vectorizer) = part.steps
         prepared = texts
         for _, step in preparation:
             prepared = step.transform(prepared)
-        counts = CountVectorizer.transform(vectorizer, prepared)
-        singles.append(_weighted(counts, vectorizer))
-        pooled.append(_weighted(pooling @ counts, vectorizer))
-    return sparse.hstack(singles, format="csr"), sparse.hstack(pooled, format="csr")
+        parts.append((CountVectorizer.transform(vectorizer, prepared), vectorizer))
+    return parts
 
 
 def _weighted(counts: sparse.csr_matrix, vectorizer: TfidfVectorizer) -> sparse.csr_matrix:

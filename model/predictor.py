@@ -68,9 +68,14 @@ class ArticleStances:
         return {"actors": answers}
 
 
+# A title before a name is dropped when names are matched: an annotator's "Major Tom Reddick"
+# or "Ian Marlow" is the detector's "Tom Reddick" or "Sir Ian Marlow".
+_LEADING_WORDS = re.compile(r"^(?:(?:the|a|an) )?(?:(?:sir|dame|lord|lady|major|colonel) )?")
+
+
 def _strip_article(name: str) -> str:
-    """A folded name without a leading article, for matching names across texts."""
-    return re.sub(r"^(?:the|a|an) ", "", fold(name))
+    """A folded name without a leading article or title, for matching names across texts."""
+    return _LEADING_WORDS.sub("", fold(name))
 
 
 def find_actor(registry: Registry, detection: Detection, name: str) -> str | None:

@@ -20,7 +20,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from model import artifact, config
 from model.actors import ActorDetector, Detection
 from model.attribution import Passage
-from model.features import NaiveBayesBlend, build_pipeline, texts_and_groups_features
+from model.features import NaiveBayesBlend, build_pipeline, groups_features
 from model.predictor import (
     StanceModel,
     actor_passages,
@@ -70,6 +70,7 @@ class ArticleCuts:
     labels: list[str]
     profiles: list[list[str]] = field(default_factory=list)  # each actor's classifier texts
     profile_labels: list[str] = field(default_factory=list)
+    gold: dict[str, str] = field(default_factory=dict)  # actor key -> article-level stance
     # What the detector and the attributor found, so that the folds need not find it again.
     detection: Detection | None = None
     passages: dict[str, list[Passage]] = field(default_factory=dict)
@@ -106,12 +107,14 @@ def _read_articles(
         text = article["text"]
         detection = detector.detect(text)
         passages_of = actor_passages(text, detection)
-        found = cuts.setdefault(article["id"], ArticleCuts([], [], [], [], detection, passages_of))
+        gold = gold_stances(detector.registry, article, {a.key: a.name for a in detection.actors})
+        found = cuts.setdefault(
+            article["id"], ArticleCuts([], [], [], [], gold, detection, passages_of)
+        )
         texts = {
             key: [StanceModel.target_text(p.masked) for p in group]
             for key, group in passages_of.items()
         }
-        gold = gold_stances(detector.registry, article, {a.key: a.name for a in detection.actors})
         for key in (a.key for a in detection.actors if a.key in texts):
             found.profiles.append(texts[key])
             found.profile_labels.append(gold.get(key, "none"))
@@ -220,7 +223,7 @@ def fit_profile_classifier(
     texts = [text for profile in profiles[0] for text in profile]
     ends = np.cumsum([len(profile) for profile in profiles[0]])
     groups = [list(range(end - len(p), end)) for end, p in zip(ends, profiles[0], strict=True)]
-    _, features = texts_and_groups_features(classifier.named_steps["features"], texts, groups)
+    features = groups_features(classifier.named_steps["features"], texts, groups)
     return NaiveBayesBlend(c=PROFILE_C, seed=config.SEED).fit(features, profiles[1])
 
 
@@ -288,12 +291,11 @@ def _fold_features(
     for article in held_articles:
         found = cuts[article["id"]]
         analyses = fold_model.analyse_found(article["text"], found.detection, found.passages)
-        gold = gold_stances(detector.registry, article, {a.key: a.name for a in analyses})
         for analysis in analyses:
             if analysis.probabilities is not None:
                 registered = analysis.key in detector.registry.actors
                 features.append(analysis.features(fold_model.labels, registered))
-                stances.append(gold.get(analysis.key, "none"))
+                stances.append(found.gold.get(analysis.key, "none"))
     return features, stances
 
 

@@ -5,6 +5,7 @@ import pytest
 from model.actors import ActorDetector
 from model.predictor import office_holders
 from model.registry import load_registry
+from training.metrics import gold_stances
 
 
 def _mentions(detector: ActorDetector, text: str) -> list[tuple[str, str, str]]:
@@ -272,6 +273,38 @@ def test_camps_and_parties_named_by_their_members_are_groups() -> None:
         ("group:greens", "the Greens", "group"),
         ("baltic_states", "The Baltic states", "name"),
     ]
+
+
+def test_unnamed_sources_and_camps_of_members_are_groups(detector) -> None:
+    text = (
+        "A group of senior House Republicans wrote to Joe Biden. Tory hawks agreed, and many "
+        "Italian MEPs did not. A senior administration official and Whitehall sources declined "
+        "to comment, and a US official said nothing."
+    )
+    assert [(a.key, a.type) for a in detector.detect(text).actors] == [
+        ("group:group of senior house republicans", "group"),
+        ("joe_biden", "person"),
+        ("group:tory hawks", "group"),
+        ("group:many italian meps", "group"),
+        ("group:senior administration official", "group"),
+        ("group:whitehall sources", "group"),
+        ("united_states", "country"),
+    ]
+
+
+def test_a_title_does_not_keep_an_annotated_name_from_its_detected_actor() -> None:
+    registry = load_registry()
+    article = {
+        "actors": [
+            {"actor": "Major Tom Reddick", "stance": "favor"},
+            {"actor": "Ian Marlow", "stance": "against"},
+        ]
+    }
+    found = {"person:tom reddick": "Tom Reddick", "person:sir ian marlow": "Sir Ian Marlow"}
+    assert gold_stances(registry, article, found) == {
+        "person:tom reddick": "favor",
+        "person:sir ian marlow": "against",
+    }
 
 
 def test_only_a_party_office_makes_a_politician_speak_for_the_party() -> None:
