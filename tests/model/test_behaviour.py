@@ -144,7 +144,7 @@ def test_the_aggregator_reads_each_actors_profile(stance_model) -> None:
     assert poland.profile.shape == (3,)
     assert poland.profile.sum() == pytest.approx(1.0)
     assert stance_model.labels[int(poland.profile.argmax())] == "favor"
-    width = stance_model.aggregator.coef_.shape[1]
+    width = stance_model.aggregator.n_features_in_
     assert poland.features(stance_model.labels, True).shape == (width,)
 
 
