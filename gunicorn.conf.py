@@ -12,6 +12,10 @@ _MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # gunicorn re-executes this file on HUP, so what must outlive a reload is kept on the arbiter.
 _OWNED_METRICS_DIR = "stancewatch_metrics_dir"
 
+# One single-threaded process per core: OpenMP threads inside a worker (the aggregator's
+# boosted trees) would fight the other workers for the same cores. The workers inherit this.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
 # The app answers a 503 `timeout` after 80% of this; gunicorn kills a worker stuck longer.
