@@ -452,7 +452,9 @@ _ROLE_REFERENCE = re.compile(
     r"analyst|researcher|commissioner|speaker|lawmakers|senators|group|MPs|institute|party|"
     r"think tank|centre|center|council|committee|foundation)\b"
 )
-_LOCATION_BEFORE = re.compile(r"\b(?:in|inside|into|within|across|on|over|deep|deeper)\s+$")
+_LOCATION_BEFORE = re.compile(
+    r"\b(?:in|inside|into|within|across|on|over|deep|deeper|outside|near|beyond)\s+$"
+)
 _ACTOR_BEFORE_LOCATION = re.compile(
     r"\b(?:officials|leaders|authorities|diplomats|government|sources|people|those)\s+in\s+$"
 )
@@ -918,14 +920,19 @@ class ActorDetector:
         """Resolve "he", "she", "the minister", "the group" to the nearest fitting actor before."""
         named = sorted(found.mentions, key=lambda m: m.start)
         ends = [m.end for m in named]
+        sentence_starts: list[int] = []  # split once, and only when a reference needs it
         for match in _PRONOUN.finditer(text):
             gender = "m" if match.group("pronoun").lower() == "he" else "f"
-            key = self._nearest(
-                named, ends, match.start(), lambda k, g=gender: self._fits(found, k, g)
-            )
+            fits = lambda k, g=gender: self._fits(found, k, g)  # noqa: E731
+            key = None
+            if match.group("pronoun")[0].isupper():
+                # "He" opening a sentence most often continues the previous sentence's subject,
+                # not its last-named person ("X accused Putin of … . He urged …" is X).
+                sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
+                key = self._first_in_previous_sentence(named, sentence_starts, match.start(), fits)
+            key = key or self._nearest(named, ends, match.start(), fits)
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
-        sentence_starts: list[int] = []  # split once, and only when an "it" needs it
         for match in _IT_ACTS.finditer(text):
             start, end = match.start(), match.start() + 2
             sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
@@ -957,6 +964,23 @@ class ActorDetector:
             if mention.start >= window[1]:
                 break
             if mention.end <= window[1] and found.actors[mention.key].type in _ACTING_BODIES:
+                return mention.key
+        return None
+
+    @staticmethod
+    def _first_in_previous_sentence(
+        named: list[Mention], sentence_starts: list[int], at: int, accept
+    ) -> str | None:
+        """The first fitting mention of the sentence before the one that opens at `at`."""
+        index = bisect.bisect_right(sentence_starts, at) - 1
+        if index < 1 or sentence_starts[index] != at:
+            return None
+        start, end = sentence_starts[index - 1], sentence_starts[index]
+        first = bisect.bisect_left(named, start, key=lambda m: m.start)
+        for mention in named[first:]:
+            if mention.start >= end:
+                break
+            if accept(mention.key):
                 return mention.key
         return None
 

@@ -25,7 +25,9 @@ def test_registry_aliases_metonyms_and_spelling_variants(detector) -> None:
 
 
 def test_country_as_a_place_is_not_an_actor(detector) -> None:
-    found = detector.detect("Ukraine struck targets inside Russia and deep into Russia.")
+    found = detector.detect(
+        "Ukraine struck targets inside Russia and deep into Russia, near Russia and beyond it."
+    )
     assert [a.key for a in found.actors] == ["ukraine"]
 
 
@@ -103,6 +105,15 @@ def test_shared_surname_resolves_through_the_full_name(detector) -> None:
 def test_he_resolves_to_the_nearest_man(detector) -> None:
     text = "Jane Doe left. Olaf Scholz stayed. He refused to answer."
     assert ("olaf_scholz", "He", "pronoun") in _mentions(detector, text)
+
+
+def test_he_opening_a_sentence_continues_the_last_sentences_subject(detector) -> None:
+    text = (
+        "Volodymyr Zelensky accused Vladimir Putin of fearing a normal life. He urged allies "
+        "to let Kyiv strike the airfields, and said Vladimir Putin would not stop, he warned."
+    )
+    pronouns = [(k, s) for k, s, kind in _mentions(detector, text) if kind == "pronoun"]
+    assert pronouns == [("volodymyr_zelensky", "He"), ("person:vladimir putin", "he")]
 
 
 def test_media_from_registry(detector) -> None:
