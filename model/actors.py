@@ -100,6 +100,10 @@ _NAME = (
     r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
     r"(?:,?\s+(?:Jr|Sr)\.)?"  # "Donald Trump Jr." is not his father
 )
+# A signer's capitalised name and their town, alone on a line.
+SIGNATURE_NAME = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}"
+_TOWN = r"[A-Z][^\W\d_'’.-]*(?:[ -][A-Z][^\W\d_'’.-]*){0,3}[^\S\n]*"
+SIGNATURE_LINE = re.compile(r"[^\S\n]*(?!By\b)" + SIGNATURE_NAME + r",[^\S\n]+" + _TOWN + r"$")
 SPEECH_VERBS = (
     r"(?:said|says|told|added|argued|warned|wrote|insisted|noted|stressed|posted|declared|"
     r"claimed|urged|called|cautioned|conceded|acknowledged|explained|replied|responded|"
@@ -136,6 +140,8 @@ _PERSON_PATTERNS = (
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),?\s+of\s+(?:the\s+[A-Z]|an?\s+[^\W\d_])"),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
+    # A letter's signature on a line of its own: "Margaret Pell, Salisbury" (not a byline).
+    re.compile(r"(?m)^[^\S\n]*(?!By\b)(?P<name>" + SIGNATURE_NAME + r"),[^\S\n]+" + _TOWN + r"$"),
     re.compile(
         r"(?m)^[^\S\n]*(?P<title>"
         + _ROLE_NOUNS

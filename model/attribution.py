@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from model.actors import SPEECH_VERBS, Mention, opinion_byline
+from model.actors import SIGNATURE_LINE, SPEECH_VERBS, Mention, opinion_byline
 from model.text import Sentence, fold, quote_spans
 
 TARGET = "TGTACTOR"
@@ -152,11 +152,11 @@ class Attributor:
         }
 
     def signed_letters(self) -> dict[int, str]:
-        """Sentence index -> writer, for a letter signed "— Name, Town" after its text."""
+        """Sentence index -> writer, for a letter signed "— Name, Town" or "Name, Town" after it."""
         writers: dict[int, str] = {}
         previous_signature = -1
         for index, sentence in enumerate(self.sentences):
-            if not _SIGNATURE.match(self.text, sentence.start, sentence.end):
+            if not self._is_signature(sentence):
                 continue
             signers = self._mentions_in(sentence.start, sentence.end)
             if signers and index > 0:
@@ -168,6 +168,13 @@ class Attributor:
                         writers[earlier] = signers[0].key
             previous_signature = index
         return writers
+
+    def _is_signature(self, sentence: Sentence) -> bool:
+        """True for "— Name, Town", or for "Name, Town" alone on its line."""
+        if _SIGNATURE.match(self.text, sentence.start, sentence.end):
+            return True
+        line = self.text[sentence.start : sentence.end].strip()
+        return "\n" not in line and SIGNATURE_LINE.fullmatch(line) is not None
 
     def transcript_speakers(self) -> dict[int, str]:
         """Sentence index -> speaker for transcript lines ("PEVKUR: …", "A: …" after "Name:")."""

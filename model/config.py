@@ -24,7 +24,7 @@ STANCES: tuple[str, ...] = ("favor", "against")
 SEED = 13
 # The question begins with the full-scale invasion; offices held since then span the debate.
 DEBATE_START = "2022-02-24"
-MODEL_VERSION = "0.3.0"
+MODEL_VERSION = "0.4.0"
 
 
 def default_artifact_path() -> Path:

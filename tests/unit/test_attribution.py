@@ -92,6 +92,20 @@ def test_signed_letter_belongs_to_its_writer(detector) -> None:
     }
 
 
+def test_a_letter_signed_on_a_line_of_its_own_belongs_to_its_writer(detector) -> None:
+    text = (
+        "By Anna Keller, Brussels\n\nLETTERS\n\nSir, - The limits must go.\n\n"
+        "Margaret Pell, Salisbury\n\nSir, - Keep them.\n\nIlze Bērziņa-Hart, Saskatoon"
+    )
+    attributor = _attributor(detector, text)
+    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
+    writers = {lines[i]: key for i, key in attributor.signed_letters().items()}
+    assert writers == {
+        "Sir, - The limits must go.": "person:margaret pell",
+        "Sir, - Keep them.": "person:ilze berzina hart",
+    }
+
+
 def test_labelled_actor_wins_over_the_detected_mentions_inside_it(detector) -> None:
     from model.predictor import masked_passage
 
