@@ -1,5 +1,7 @@
 """Quote attribution across sentences, and masking from one actor's side."""
 
+import pytest
+
 from model.attribution import OTHER, TARGET, Attributor
 from model.text import split_sentences
 
@@ -63,47 +65,52 @@ def test_passages_group_consecutive_sentences_of_one_paragraph(detector) -> None
     ]
 
 
+def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
+    """Sentence text -> the actor key that owns it."""
+    return {
+        attributor.text[s.start : s.end]: owners[i]
+        for i, s in enumerate(attributor.sentences)
+        if i in owners
+    }
+
+
 def test_transcript_lines_belong_to_their_speaker(detector) -> None:
     text = (
         "Spokesperson: Rasmus Kjaer.\nQ: Will the jets be restricted?\nA: No, they will not.\n"
         "HOST: With me is Ingrid Solberg, a researcher.\nSOLBERG: The limits are a mistake."
     )
     attributor = _attributor(detector, text)
-    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
-    speakers = {lines[i]: key for i, key in attributor.transcript_speakers().items()}
-    assert speakers == {
+    assert _owners(attributor, attributor.transcript_speakers()) == {
         "A: No, they will not.": "person:rasmus kjaer",
         "SOLBERG: The limits are a mistake.": "person:ingrid solberg",
     }
 
 
-def test_signed_letter_belongs_to_its_writer(detector) -> None:
-    text = (
-        "LETTERS\n\nThe limits must go. They cost lives.\n— Oksana Petrenko, Winnipeg\n\n"
-        "I disagree with the last writer.\n— Graham McAllister, Kingston"
-    )
+@pytest.mark.parametrize(
+    ("text", "writers"),
+    [
+        (
+            "LETTERS\n\nThe limits must go. They cost lives.\n— Oksana Petrenko, Winnipeg\n\n"
+            "I disagree with the last writer.\n— Graham McAllister, Kingston",
+            {
+                "The limits must go.": "person:oksana petrenko",
+                "They cost lives.": "person:oksana petrenko",
+                "I disagree with the last writer.": "person:graham mcallister",
+            },
+        ),
+        (  # signed on a line of its own; a byline names no writer
+            "By Anna Keller, Brussels\n\nLETTERS\n\nSir, - The limits must go.\n\n"
+            "Margaret Pell, Salisbury\n\nSir, - Keep them.\n\nIlze Bērziņa-Hart, Saskatoon",
+            {
+                "Sir, - The limits must go.": "person:margaret pell",
+                "Sir, - Keep them.": "person:ilze berzina hart",
+            },
+        ),
+    ],
+)
+def test_signed_letter_belongs_to_its_writer(detector, text: str, writers: dict) -> None:
     attributor = _attributor(detector, text)
-    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
-    writers = {lines[i]: key for i, key in attributor.signed_letters().items()}
-    assert writers == {
-        "The limits must go.": "person:oksana petrenko",
-        "They cost lives.": "person:oksana petrenko",
-        "I disagree with the last writer.": "person:graham mcallister",
-    }
-
-
-def test_a_letter_signed_on_a_line_of_its_own_belongs_to_its_writer(detector) -> None:
-    text = (
-        "By Anna Keller, Brussels\n\nLETTERS\n\nSir, - The limits must go.\n\n"
-        "Margaret Pell, Salisbury\n\nSir, - Keep them.\n\nIlze Bērziņa-Hart, Saskatoon"
-    )
-    attributor = _attributor(detector, text)
-    lines = {i: text[s.start : s.end] for i, s in enumerate(attributor.sentences)}
-    writers = {lines[i]: key for i, key in attributor.signed_letters().items()}
-    assert writers == {
-        "Sir, - The limits must go.": "person:margaret pell",
-        "Sir, - Keep them.": "person:ilze berzina hart",
-    }
+    assert _owners(attributor, attributor.signed_letters()) == writers
 
 
 def test_labelled_actor_wins_over_the_detected_mentions_inside_it(detector) -> None:
