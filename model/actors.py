@@ -947,9 +947,12 @@ class ActorDetector:
                 found.add(found.actors[key], start, end, "pronoun")
         for match in _ROLE_REFERENCE.finditer(text):
             role = match.group("role").lower().rstrip("s")
-            key = self._nearest(
-                named, ends, match.start(), lambda k, r=role: self._has_role(found, k, r)
-            )
+            fits = lambda k, r=role: self._has_role(found, k, r)  # noqa: E731
+            key = None
+            if match.group()[0] == "T":  # "The minister" opening a sentence: as "He" above
+                sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
+                key = self._first_in_previous_sentence(named, sentence_starts, match.start(), fits)
+            key = key or self._nearest(named, ends, match.start(), fits)
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "title")
 

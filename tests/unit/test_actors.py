@@ -116,6 +116,15 @@ def test_he_opening_a_sentence_continues_the_last_sentences_subject(detector) ->
     assert pronouns == [("volodymyr_zelensky", "He"), ("person:vladimir putin", "he")]
 
 
+def test_the_minister_opening_a_sentence_is_the_last_sentences_subject(detector) -> None:
+    text = (
+        "Defence Minister Hanno Kask thanked Defence Minister Petra Lind for her help. "
+        "The minister said the limits must go."
+    )
+    titles = [(k, s) for k, s, kind in _mentions(detector, text) if kind == "title"]
+    assert titles == [("person:hanno kask", "The minister")]
+
+
 def test_media_from_registry(detector) -> None:
     found = detector.detect("The decision was first reported by Reuters.")
     assert [(a.key, a.type) for a in found.actors] == [("reuters", "media")]
