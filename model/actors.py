@@ -100,10 +100,11 @@ _NAME = (
     r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
     r"(?:,?\s+(?:Jr|Sr)\.)?"  # "Donald Trump Jr." is not his father
 )
-# A signer's capitalised name and their town, alone on a line.
-SIGNATURE_NAME = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}"
-_TOWN = r"[A-Z][^\W\d_'’.-]*(?:[ -][A-Z][^\W\d_'’.-]*){0,3}[^\S\n]*"
-SIGNATURE_LINE = re.compile(r"[^\S\n]*(?!By\b)" + SIGNATURE_NAME + r",[^\S\n]+" + _TOWN + r"$")
+# A letter's signature on a line of its own: "Margaret Pell, Salisbury" (a byline is not one).
+SIGNATURE_LINE = re.compile(
+    r"(?m)^[^\S\n]*(?!By\b)(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),"
+    r"[^\S\n]+[A-Z][^\W\d_'’.-]*(?:[ -][A-Z][^\W\d_'’.-]*){0,3}[^\S\n]*$"
+)
 SPEECH_VERBS = (
     r"(?:said|says|told|added|argued|warned|wrote|insisted|noted|stressed|posted|declared|"
     r"claimed|urged|called|cautioned|conceded|acknowledged|explained|replied|responded|"
@@ -140,8 +141,7 @@ _PERSON_PATTERNS = (
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),?\s+of\s+(?:the\s+[A-Z]|an?\s+[^\W\d_])"),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
-    # A letter's signature on a line of its own: "Margaret Pell, Salisbury" (not a byline).
-    re.compile(r"(?m)^[^\S\n]*(?!By\b)(?P<name>" + SIGNATURE_NAME + r"),[^\S\n]+" + _TOWN + r"$"),
+    SIGNATURE_LINE,
     re.compile(
         r"(?m)^[^\S\n]*(?P<title>"
         + _ROLE_NOUNS
@@ -926,33 +926,38 @@ class ActorDetector:
         """Resolve "he", "she", "the minister", "the group" to the nearest fitting actor before."""
         named = sorted(found.mentions, key=lambda m: m.start)
         ends = [m.end for m in named]
-        sentence_starts: list[int] = []  # split once, and only when a reference needs it
+        starts: list[int] = []
+
+        def sentence_starts() -> list[int]:
+            """The sentences' offsets: split once, and only when a reference needs them."""
+            if not starts:
+                starts.extend(s.start for s in split_sentences(text))
+            return starts
+
+        def referent(match: re.Match, fits) -> str | None:
+            """The fitting actor a reference stands for. One opening a sentence ("He", "The
+            minister") most often continues the previous sentence's subject, not its last-named
+            actor ("X accused Putin of … . He urged …" is X); others take the nearest before."""
+            at = match.start()
+            if text[at].isupper():
+                key = self._first_in_previous_sentence(named, sentence_starts(), at, fits)
+                if key is not None:
+                    return key
+            return self._nearest(named, ends, at, fits)
+
         for match in _PRONOUN.finditer(text):
             gender = "m" if match.group("pronoun").lower() == "he" else "f"
-            fits = lambda k, g=gender: self._fits(found, k, g)  # noqa: E731
-            key = None
-            if match.group("pronoun")[0].isupper():
-                # "He" opening a sentence most often continues the previous sentence's subject,
-                # not its last-named person ("X accused Putin of … . He urged …" is X).
-                sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
-                key = self._first_in_previous_sentence(named, sentence_starts, match.start(), fits)
-            key = key or self._nearest(named, ends, match.start(), fits)
+            key = referent(match, lambda k, g=gender: self._fits(found, k, g))
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
         for match in _IT_ACTS.finditer(text):
             start, end = match.start(), match.start() + 2
-            sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
-            key = self._subject_before(text, named, found, sentence_starts, start)
+            key = self._subject_before(text, named, found, sentence_starts(), start)
             if key is not None and found.free(start, end):
                 found.add(found.actors[key], start, end, "pronoun")
         for match in _ROLE_REFERENCE.finditer(text):
             role = match.group("role").lower().rstrip("s")
-            fits = lambda k, r=role: self._has_role(found, k, r)  # noqa: E731
-            key = None
-            if match.group()[0] == "T":  # "The minister" opening a sentence: as "He" above
-                sentence_starts = sentence_starts or [s.start for s in split_sentences(text)]
-                key = self._first_in_previous_sentence(named, sentence_starts, match.start(), fits)
-            key = key or self._nearest(named, ends, match.start(), fits)
+            key = referent(match, lambda k, r=role: self._has_role(found, k, r))
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "title")
 

@@ -173,8 +173,9 @@ class Attributor:
         """True for "— Name, Town", or for "Name, Town" alone on its line."""
         if _SIGNATURE.match(self.text, sentence.start, sentence.end):
             return True
-        line = self.text[sentence.start : sentence.end].strip()
-        return "\n" not in line and SIGNATURE_LINE.fullmatch(line) is not None
+        return (
+            SIGNATURE_LINE.fullmatch(self.text[sentence.start : sentence.end].strip()) is not None
+        )
 
     def transcript_speakers(self) -> dict[int, str]:
         """Sentence index -> speaker for transcript lines ("PEVKUR: …", "A: …" after "Name:")."""
