@@ -29,6 +29,19 @@ ACTOR_NOUNS = (
     r"spokes(?:man|woman|person)|counterparts?|cabinet|embassy|ambassador)\b"
 )
 _ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS, re.IGNORECASE)
+# A country's weapons name it as a donor: "British weapons", "Dutch F-16s", "US-made rockets".
+_SUPPLIED_NOUN = re.compile(
+    r"\s+(?:[a-z][\w-]+\s+)?(?:weapons|arms|missiles|rockets|jets|F-16s|munitions)\b"
+)
+# Only weapons put to use name their donor: "fire American missiles", not "Russian jets bombed".
+_SUPPLY_USE = re.compile(
+    r"\b(?:use|uses|using|used|fire|fires|firing|fired|launch|launching|launched)"
+    r"(?:\s+of)?\s+(?:the\s+|its\s+|their\s+|more\s+)?"
+    r"(?:[A-Z][\w-]*(?:,\s*|\s+(?:and|or)\s+))*$"
+)
+_SUPPLIED_SUFFIXES = frozenset({"supplied", "provided", "donated"})
+# Demonyms joined into one phrase: "Latvian and Estonian officials", "British, French or US".
+_DEMONYM_LINK = re.compile(r"(?:,\s*|\s+(?:and|or)\s+)(?=[A-Z])")
 
 _GROUP_NOUNS = (
     r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
@@ -595,12 +608,13 @@ class ActorDetector:
         self._scan_groups(text, found)
         titles = self._scan_registry(text, tokens, found)
         self._resolve_titles(text, titles, found)
-        self._scan_demonyms(text, tokens, found)
+        donors = self._scan_demonyms(text, tokens, found)
         self._scan_organizations(text, found)
         self._scan_opinion_author(text, found)
         self._scan_people(text, found)
         self._scan_surnames(text, tokens, found)
         self._scan_references(text, found)
+        self._add_donors(donors, found)
         mentions = sorted(found.mentions, key=lambda m: m.start)
         order = list(dict.fromkeys(m.key for m in mentions))
         return Detection([found.actors[key] for key in order], mentions)
@@ -757,10 +771,18 @@ class ActorDetector:
         """Claim the registry country or organisation whose alias opens a title span (with
         `possessive`, only one written as an owner: "Poland's"); return where the title's role
         words start after it ("Poland's |foreign minister"), or None."""
-        offset = self._with_article(text, start)
+        article = offset = self._with_article(text, start)
         if text.startswith(("the ", "The "), offset):
             offset += 4
         words = text[offset:end].split(" ")
+        country = self._demonyms.get(words[0])
+        if country is not None and len(words) > 1:
+            # "the French president": a demonym names the country as an owner would.
+            stop = offset + len(words[0])
+            if not found.free(article, stop):
+                return None
+            found.add(self.registry_actor(country), article, stop, "demonym")
+            return stop + 1
         for count in range(min(4, len(words) - 1), 0, -1):
             surface = self._strip_possessive(" ".join(words[:count]))
             owner = self._aliases.get(surface) or self._aliases.get("the " + surface)
@@ -772,15 +794,27 @@ class ActorDetector:
                 return _POSSESSIVE_AFTER.match(text, offset + len(surface), end).end()
         return None
 
-    def _scan_demonyms(self, text: str, tokens: list[tuple[int, int]], found: _Found) -> None:
-        """Claim the demonym in "German officials", "Estonian Defence Minister X", "the French"."""
+    def _scan_demonyms(
+        self, text: str, tokens: list[tuple[int, int]], found: _Found
+    ) -> list[tuple[str, int, int]]:
+        """Claim the demonym in "German officials", "Estonian Defence Minister X", "the French";
+        return the donors named only by their weapons ("British missiles", "Dutch-supplied")."""
+        donors = []
         for start, end in tokens:
             word = text[start:end]
+            head, _, tail = word.partition("-")
+            if tail in _SUPPLIED_SUFFIXES and head in self._demonyms:
+                donors.append((self._demonyms[head], start, start + len(head)))
+                continue
             country = self._demonyms.get(word)
-            if country is not None and _ACTOR_NOUN.match(text, end):
+            follower = self._demonym_follower(text, start, end) if country else None
+            if follower == "actor":
                 span_start = self._with_article(text, start)
                 if found.free(span_start, end):
                     found.add(self.registry_actor(country), span_start, end, "demonym")
+                continue
+            if follower == "weapons":
+                donors.append((country, start, end))
                 continue
             country = self._plural_demonyms.get(word.rstrip("."))
             if country is not None and text[max(0, start - 4) : start].lower() == "the ":
@@ -790,6 +824,29 @@ class ActorDetector:
                     continue
                 if found.free(start - 4, stop):
                     found.add(self.registry_actor(country), start - 4, stop, "demonym")
+        return donors
+
+    def _demonym_follower(self, text: str, start: int, end: int) -> str | None:
+        """What follows the demonym at start..end, perhaps after more demonyms ("Latvian and
+        Estonian officials"): "actor" for an actor noun, "weapons" for weapons put to use."""
+        while not _ACTOR_NOUN.match(text, end):
+            if _SUPPLIED_NOUN.match(text, end):
+                used = _SUPPLY_USE.search(text, max(0, start - 40), start) is not None
+                return "weapons" if used else None
+            link = _DEMONYM_LINK.match(text, end)
+            word = link and _TOKEN.match(text, link.end())
+            if not word or word.group() not in self._demonyms:
+                return None
+            end = word.end()
+        return "actor"
+
+    def _add_donors(self, donors: list[tuple[str, int, int]], found: _Found) -> None:
+        """Name the donors that the text names only by their weapons: what others do with a
+        country's missiles is not what the country says, so a named country gets no more."""
+        named = set(found.actors)
+        for country, start, end in donors:
+            if country not in named and found.free(start, end):
+                found.add(self.registry_actor(country), start, end, "demonym")
 
     def _scan_people(self, text: str, found: _Found) -> None:
         """Find people outside the registry, introduced by a title, a role or a speech verb."""

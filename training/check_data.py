@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -102,6 +103,46 @@ def check_articles(records: list[Record], registry: Registry, report: Report) ->
                 report.add(record, "an actor entry is not an object")
                 continue
             check_actor(record, item.get("actor"), item.get("stance"), registry, report)
+        check_listed_twice(record, registry, report)
+
+
+def check_listed_twice(record: Record, registry: Registry, report: Report) -> None:
+    """No unregistered actor listed under a phrase that the text only uses inside another
+    listed phrase ("Baltic governments" beside "the Nordic and Baltic governments")."""
+    text = fold(record.data["text"])
+    stances = {
+        _without_article(fold(item["actor"])): item.get("stance")
+        for item in record.data["actors"]
+        if isinstance(item, dict) and isinstance(item.get("actor"), str)
+    }
+    unregistered = [name for name in stances if registry.resolve(name) is None]
+    for short in unregistered:
+        # A longer phrase with another stance names another actor ("Republicans on the
+        # House Foreign Affairs Committee" beside the committee).
+        within = [
+            long
+            for long, stance in stances.items()
+            if long != short and stance == stances[short] and _holds(long, short)
+        ]
+        if within and not _holds(_blank_out(text, within), short):
+            report.add(record, f"actor '{short}' is the same phrase as '{within[0]}': list it once")
+
+
+def _without_article(name: str) -> str:
+    """A folded name without a leading "the"."""
+    return name[4:] if name.startswith("the ") else name
+
+
+def _holds(text: str, phrase: str) -> bool:
+    """True when the phrase occurs in the text as whole words."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def _blank_out(text: str, phrases: list[str]) -> str:
+    """The text with every occurrence of the phrases replaced by a separator."""
+    for phrase in phrases:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " | ", text)
+    return text
 
 
 def check_unique_ids(records: list[Record], report: Report) -> None:

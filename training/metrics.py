@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -38,12 +39,27 @@ def gold_stances(registry: Registry, article: dict, found: dict[str, str]) -> di
     """Actor key -> gold stance, with keys as the detector made them (`found`: key -> name)."""
     by_name = {_strip_article(name): key for key, name in found.items()}
     by_name.update({key.split(":", 1)[-1]: key for key in found if ":" in key})
+    named = {_strip_article(item["actor"]) for item in article["actors"]}
+    groups = [key for key in found if key.startswith("group:") and key[6:] not in named]
     gold = {}
     for item in article["actors"]:
         name = _strip_article(item["actor"])
-        key = registry.resolve(item["actor"]) or by_name.get(name) or "gold:" + name
+        key = registry.resolve(item["actor"]) or by_name.get(name) or _group_key(name, groups)
         gold[key] = item["stance"]
     return gold
+
+
+def _group_key(name: str, groups: list[str]) -> str:
+    """The one detected group whose phrase holds the gold phrase or lies within it, else a
+    key of its own: writers name a camp by part of its phrase ("Baltic governments" for "the
+    Nordic and Baltic governments")."""
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    matches = [
+        key
+        for key in groups
+        if (pattern.search(key[6:]) or re.search(rf"\b{re.escape(key[6:])}\b", name))
+    ]
+    return matches[0] if len(matches) == 1 else "gold:" + name
 
 
 def actor_id(registry: Registry, name: str) -> str:

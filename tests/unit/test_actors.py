@@ -85,7 +85,7 @@ def test_groups_and_their_later_reference(detector) -> None:
 def test_title_resolves_to_the_holder_named_in_the_article(detector) -> None:
     text = "Friedrich Merz spoke in May. The German chancellor said the limits were gone."
     keys = [key for key, _, _ in _mentions(detector, text)]
-    assert keys == ["friedrich_merz", "friedrich_merz"]
+    assert keys == ["friedrich_merz", "germany", "friedrich_merz"]
 
 
 def test_ambiguous_title_without_a_named_holder_falls_back_to_the_country(detector) -> None:
@@ -243,6 +243,23 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
                 ("Sir Anthony Gresham", "person:sir anthony gresham"),
             ],
         ),
+        (  # a demonym in a title names its country beside the holder
+            "Beside him, the French president said the sites could be hit.",
+            [("the French", "france"), ("president", "emmanuel_macron")],
+        ),
+        (  # demonyms joined into one phrase each name their country
+            "Latvian and Estonian officials said they never set such limits.",
+            [("Latvian", "latvia"), ("Estonian", "estonia")],
+        ),
+        (  # a country named only by the weapons put to use is an actor; an attacker's are not
+            "Russian jets bombed Kharkiv, and Kyiv wants to fire British missiles and "
+            "German-supplied rockets back.",
+            [("Kyiv", "ukraine"), ("British", "united_kingdom"), ("German", "germany")],
+        ),
+        (  # a country named otherwise gets no mention from its weapons
+            "Washington refused. Kyiv cannot fire American missiles at Russia.",
+            [("Washington", "united_states"), ("Kyiv", "ukraine"), ("Russia", "russia")],
+        ),
         (  # an organisation's name stops at a line break and at an inner "The"
             "PRESS RELEASE Meridian Council\n\nThe Meridian Council welcomed the move.",
             [
@@ -254,7 +271,8 @@ def test_a_dateline_year_or_a_time_does_not_count_a_group(detector) -> None:
             "The Ukrainian president spoke. Lithuania's foreign minister and Germany's "
             "chancellor agreed.",
             [
-                ("The Ukrainian president", "volodymyr_zelensky"),
+                ("The Ukrainian", "ukraine"),
+                ("president", "volodymyr_zelensky"),
                 ("Lithuania", "lithuania"),
                 ("Germany", "germany"),
             ],
@@ -324,6 +342,25 @@ def test_a_title_does_not_keep_an_annotated_name_from_its_detected_actor() -> No
     assert gold_stances(registry, article, found) == {
         "person:tom reddick": "favor",
         "person:sir ian marlow": "against",
+    }
+
+
+def test_a_gold_group_named_by_part_of_its_phrase_matches_the_detected_group() -> None:
+    registry = load_registry()
+    article = {
+        "actors": [
+            {"actor": "Baltic governments", "stance": "favor"},
+            {"actor": "two leaders", "stance": "against"},
+        ]
+    }
+    found = {
+        "group:nordic and baltic governments": "the Nordic and Baltic governments",
+        "group:two leaders": "two leaders",
+        "group:some leaders": "some leaders",
+    }
+    assert gold_stances(registry, article, found) == {
+        "group:nordic and baltic governments": "favor",
+        "group:two leaders": "against",
     }
 
 

@@ -70,3 +70,25 @@ def test_each_problem_names_file_and_line(tmp_path: Path) -> None:
         f"{passages}:2: id 'p1' already used at {passages}:1",
         f"{test_passages}:1: text also appears in the training data",
     ]
+
+
+def test_an_actor_listed_twice_under_one_phrase_is_reported(tmp_path: Path) -> None:
+    text = (
+        "The Nordic and Baltic governments urged allies to act. Republicans on the House "
+        "Foreign Affairs Committee agreed; the committee itself took no vote."
+    )
+    actors = [
+        {"actor": "Nordic and Baltic governments", "stance": "favor"},
+        {"actor": "Baltic governments", "stance": "favor"},
+        {"actor": "Republicans on the House Foreign Affairs Committee", "stance": "favor"},
+        {"actor": "House Foreign Affairs Committee", "stance": "none"},
+    ]
+    _write(tmp_path / "passages.jsonl", [])
+    _write(tmp_path / "articles.jsonl", [{"id": "a1", "text": text, "actors": actors}])
+    _write(tmp_path / "test" / "articles.jsonl", [])
+    _write(tmp_path / "test" / "passages.jsonl", [])
+    articles = tmp_path / "articles.jsonl"
+    assert check(tmp_path, FIXTURES / "actors.toml").problems == [
+        f"{articles}:1: actor 'baltic governments' is the same phrase as "
+        "'nordic and baltic governments': list it once"
+    ]
