@@ -178,31 +178,45 @@ class Attributor:
         )
 
     def transcript_speakers(self) -> dict[int, str]:
-        """Sentence index -> speaker for transcript lines ("PEVKUR: …", "A: …" after "Name:")."""
-        surnames: dict[str, str] = {}
-        for mention in self.mentions:
-            words = self.text[mention.start : mention.end].split()
-            if words and mention.kind in ("name", "surname"):
-                surnames.setdefault(fold(words[-1]), mention.key)
+        """Sentence index -> speaker for transcript turns ("PEVKUR: …", "A: …" after "Name:"):
+        the labelled sentence and the rest of its paragraph."""
+        names = self._spoken_names()
         speakers: dict[int, str] = {}
         answering: str | None = None
+        turn: tuple[int, str | None] | None = None  # (paragraph, speaker) of the open turn
         for index, sentence in enumerate(self.sentences):
             label = _TRANSCRIPT_LABEL.match(self.text, sentence.start, sentence.end)
             if label is None:
+                if turn is not None and turn[0] == sentence.paragraph and turn[1] is not None:
+                    speakers[index] = turn[1]
                 continue
             name = label.group("label")
             declared = self._mentions_in(label.end(), sentence.end)
             if name.isupper() and len(name) > 2:
-                speaker = surnames.get(fold(name.split()[-1]))
+                # "SENIOR ADMINISTRATION OFFICIAL" is a phrase the text used; "PEVKUR" a surname.
+                speaker = names.get(fold(name)) or names.get(fold(name.split()[-1]))
             elif name in ("A", "Answer"):
                 speaker = answering
             else:
                 speaker = declared[0].key if declared else None
                 answering = speaker or answering
+                turn = None
                 continue
+            turn = (sentence.paragraph, speaker)
             if speaker is not None:
                 speakers[index] = speaker
         return speakers
+
+    def _spoken_names(self) -> dict[str, str]:
+        """Folded surnames of named people and folded group phrases -> their actor keys."""
+        names: dict[str, str] = {}
+        for mention in self.mentions:
+            words = self.text[mention.start : mention.end].split()
+            if words and mention.kind in ("name", "surname"):
+                names.setdefault(fold(words[-1]), mention.key)
+            if len(words) > 1 and mention.key.startswith("group:"):
+                names.setdefault(mention.key.split(":", 1)[1], mention.key)
+        return names
 
     def passages(self, key: str, indices: list[int]) -> list[Passage]:
         """Group an actor's sentences into runs of consecutive ones, masked for that actor."""

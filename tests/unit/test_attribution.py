@@ -74,16 +74,31 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
     }
 
 
-def test_transcript_lines_belong_to_their_speaker(detector) -> None:
-    text = (
-        "Spokesperson: Rasmus Kjaer.\nQ: Will the jets be restricted?\nA: No, they will not.\n"
-        "HOST: With me is Ingrid Solberg, a researcher.\nSOLBERG: The limits are a mistake."
-    )
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        (
+            "Spokesperson: Rasmus Kjaer.\nQ: Will the jets be restricted?\nA: No, they will not.\n"
+            "HOST: With me is Ingrid Solberg, a researcher.\nSOLBERG: The limits are a mistake.",
+            {
+                "A: No, they will not.": "person:rasmus kjaer",
+                "SOLBERG: The limits are a mistake.": "person:ingrid solberg",
+            },
+        ),
+        (  # a turn runs to the end of its paragraph; an upper-case label may be a named group
+            "The call was attributable to a senior administration official.\n\n"
+            "SENIOR ADMINISTRATION OFFICIAL: Thanks. I would not rule it out.\n\n"
+            "Q: And the allies? They want it.\n\nMODERATOR: That is all. Thank you.",
+            {
+                "SENIOR ADMINISTRATION OFFICIAL: Thanks.": "group:senior administration official",
+                "I would not rule it out.": "group:senior administration official",
+            },
+        ),
+    ],
+)
+def test_transcript_turns_belong_to_their_speaker(detector, text: str, owners: dict) -> None:
     attributor = _attributor(detector, text)
-    assert _owners(attributor, attributor.transcript_speakers()) == {
-        "A: No, they will not.": "person:rasmus kjaer",
-        "SOLBERG: The limits are a mistake.": "person:ingrid solberg",
-    }
+    assert _owners(attributor, attributor.transcript_speakers()) == owners
 
 
 @pytest.mark.parametrize(
