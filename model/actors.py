@@ -931,6 +931,11 @@ class ActorDetector:
             return None
         if any(w.isupper() and len(w) > 2 for w in words):
             return None
+        # "Dutch-supplied F-16s" is a weapon: names carry no digits nor a demonym's compound.
+        if any(ch.isdigit() for ch in candidate) or any(
+            w.partition("-")[0] in self._demonyms for w in words
+        ):
+            return None
         name = " ".join(words)
         return name if name.endswith(words[-1]) else None
 
