@@ -16,7 +16,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier, VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
 from model import artifact, config
 from model.actors import ActorDetector, Detection
@@ -334,10 +334,19 @@ def select_and_benchmark(
     }
 
 
-def article_cross_validation(features: np.ndarray, stances: list[str]) -> dict:
-    """Article-level scores of the aggregator on out-of-fold actor decisions."""
-    predicted = cross_val_predict(fit_aggregator_estimator(), features, stances, cv=FOLDS, n_jobs=2)
-    return label_scores(stances, list(predicted))
+def fit_aggregator(features: np.ndarray, stances: list[str]) -> tuple[VotingClassifier, dict]:
+    """The aggregator fitted on every actor decision, and its article-level scores on
+    out-of-fold decisions; the final fit runs beside the folds' to use both cores."""
+    labels = np.asarray(stances)
+    folds = list(StratifiedKFold(n_splits=FOLDS).split(features, labels))
+    fits = [(features[train], labels[train]) for train, _ in folds] + [(features, labels)]
+    *fold_models, final = Parallel(n_jobs=2)(
+        delayed(fit_aggregator_estimator().fit)(x, y) for x, y in fits
+    )
+    predicted = np.empty(len(labels), dtype=object)
+    for (_, held), fold_model in zip(folds, fold_models, strict=True):
+        predicted[held] = fold_model.predict(features[held])
+    return final, label_scores(stances, [str(label) for label in predicted])
 
 
 def without_process_ids(pipeline):
@@ -375,9 +384,8 @@ def fit_model(
     features, stances, (classifier, profile_classifier) = out_of_fold_and_final(
         detector, passages, articles, cuts, c
     )
-    aggregator = fit_aggregator_estimator().fit(features, stances)
+    aggregator, scores = fit_aggregator(features, stances)
     log.info("aggregator fitted on %d out-of-fold actor decisions", len(stances))
-    scores = article_cross_validation(features, stances)
     return FittedModel(classifier, aggregator, labels, scores, profile_classifier)
 
 
