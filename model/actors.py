@@ -29,7 +29,7 @@ ACTOR_NOUNS = (
     r"spokes(?:man|woman|person)|counterparts?|cabinet|embassy|ambassador)\b"
 )
 _ACTOR_NOUN = re.compile(r"\s+" + ACTOR_NOUNS, re.IGNORECASE)
-# A country's weapons name it as a donor: "British weapons", "Dutch F-16s", "US-made rockets".
+# A country's weapons name it as a donor: "British weapons", "Dutch F-16s", "German-supplied".
 _SUPPLIED_NOUN = re.compile(
     r"\s+(?:[a-z][\w-]+\s+)?(?:weapons|arms|missiles|rockets|jets|F-16s|munitions)\b"
 )
@@ -768,9 +768,10 @@ class ActorDetector:
     def _claim_title_opener(
         self, text: str, start: int, end: int, found: _Found, possessive: bool = False
     ) -> int | None:
-        """Claim the registry country or organisation whose alias opens a title span (with
-        `possessive`, only one written as an owner: "Poland's"); return where the title's role
-        words start after it ("Poland's |foreign minister"), or None."""
+        """Claim the country whose demonym, or the registry country or organisation whose alias,
+        opens a title span (an alias with `possessive` only when written as an owner:
+        "Poland's"); return where the title's role words start after it ("Poland's |foreign
+        minister", "the French |president"), or None."""
         article = offset = self._with_article(text, start)
         if text.startswith(("the ", "The "), offset):
             offset += 4

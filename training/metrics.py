@@ -40,7 +40,9 @@ def gold_stances(registry: Registry, article: dict, found: dict[str, str]) -> di
     by_name = {_strip_article(name): key for key, name in found.items()}
     by_name.update({key.split(":", 1)[-1]: key for key in found if ":" in key})
     named = {_strip_article(item["actor"]) for item in article["actors"]}
-    groups = [key for key in found if key.startswith("group:") and key[6:] not in named]
+    groups = [
+        key for key in found if key.startswith("group:") and key.removeprefix("group:") not in named
+    ]
     gold = {}
     for item in article["actors"]:
         name = _strip_article(item["actor"])
@@ -57,7 +59,8 @@ def _group_key(name: str, groups: list[str]) -> str:
     matches = [
         key
         for key in groups
-        if (pattern.search(key[6:]) or re.search(rf"\b{re.escape(key[6:])}\b", name))
+        if pattern.search(phrase := key.removeprefix("group:"))
+        or re.search(rf"\b{re.escape(phrase)}\b", name)
     ]
     return matches[0] if len(matches) == 1 else "gold:" + name
 
