@@ -195,6 +195,14 @@ def _fold_predictions(texts, labels, train, held) -> dict[float, np.ndarray]:
     }
 
 
+def out_of_fold_scores(labels: list[str], splits, fold_predictions) -> dict:
+    """Scores of the predictions each fold made for its held-out items, put back in order."""
+    predicted = np.empty(len(labels), dtype=object)
+    for (_, held), fold in zip(splits, fold_predictions, strict=True):
+        predicted[held] = fold
+    return label_scores(labels, [str(label) for label in predicted])
+
+
 def choose_c(texts, labels, splits) -> tuple[float, dict]:
     """The regularisation with the best grouped cross-validated macro-F1 on the passages."""
     folds = Parallel(n_jobs=2)(
@@ -202,10 +210,7 @@ def choose_c(texts, labels, splits) -> tuple[float, dict]:
     )
     results = {}
     for c in C_GRID:
-        predicted = np.empty(len(labels), dtype=object)
-        for (_, held), fold in zip(splits, folds, strict=True):
-            predicted[held] = fold[c]
-        results[c] = label_scores(labels, list(predicted))
+        results[c] = out_of_fold_scores(labels, splits, [fold[c] for fold in folds])
         log.info("C=%s: cross-validated passage macro-F1 %.3f", c, results[c]["macro_f1"])
     best = max(C_GRID, key=lambda c: (results[c]["macro_f1"], -c))
     return best, results[best]
@@ -343,10 +348,10 @@ def fit_aggregator(features: np.ndarray, stances: list[str]) -> tuple[VotingClas
     *fold_models, final = Parallel(n_jobs=2)(
         delayed(fit_aggregator_estimator().fit)(x, y) for x, y in fits
     )
-    predicted = np.empty(len(labels), dtype=object)
-    for (_, held), fold_model in zip(folds, fold_models, strict=True):
-        predicted[held] = fold_model.predict(features[held])
-    return final, label_scores(stances, [str(label) for label in predicted])
+    held_out = [
+        model.predict(features[held]) for (_, held), model in zip(folds, fold_models, strict=True)
+    ]
+    return final, out_of_fold_scores(stances, folds, held_out)
 
 
 def without_process_ids(pipeline):

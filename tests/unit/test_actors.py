@@ -330,38 +330,30 @@ def test_unnamed_sources_and_camps_of_members_are_groups(detector) -> None:
     ]
 
 
-def test_a_title_does_not_keep_an_annotated_name_from_its_detected_actor() -> None:
-    registry = load_registry()
-    article = {
-        "actors": [
-            {"actor": "Major Tom Reddick", "stance": "favor"},
-            {"actor": "Ian Marlow", "stance": "against"},
-        ]
-    }
-    found = {"person:tom reddick": "Tom Reddick", "person:sir ian marlow": "Sir Ian Marlow"}
-    assert gold_stances(registry, article, found) == {
-        "person:tom reddick": "favor",
-        "person:sir ian marlow": "against",
-    }
-
-
-def test_a_gold_group_named_by_part_of_its_phrase_matches_the_detected_group() -> None:
-    registry = load_registry()
-    article = {
-        "actors": [
-            {"actor": "Baltic governments", "stance": "favor"},
-            {"actor": "two leaders", "stance": "against"},
-        ]
-    }
-    found = {
-        "group:nordic and baltic governments": "the Nordic and Baltic governments",
-        "group:two leaders": "two leaders",
-        "group:some leaders": "some leaders",
-    }
-    assert gold_stances(registry, article, found) == {
-        "group:nordic and baltic governments": "favor",
-        "group:two leaders": "against",
-    }
+@pytest.mark.parametrize(
+    ("listed", "found", "expected"),
+    [
+        (  # a title does not keep an annotated name from its detected actor
+            [("Major Tom Reddick", "favor"), ("Ian Marlow", "against")],
+            {"person:tom reddick": "Tom Reddick", "person:sir ian marlow": "Sir Ian Marlow"},
+            {"person:tom reddick": "favor", "person:sir ian marlow": "against"},
+        ),
+        (  # a gold group named by part of its phrase matches the one detected group holding it
+            [("Baltic governments", "favor"), ("two leaders", "against")],
+            {
+                "group:nordic and baltic governments": "the Nordic and Baltic governments",
+                "group:two leaders": "two leaders",
+                "group:some leaders": "some leaders",
+            },
+            {"group:nordic and baltic governments": "favor", "group:two leaders": "against"},
+        ),
+    ],
+)
+def test_annotated_names_match_the_detected_actors(
+    listed: list[tuple[str, str]], found: dict, expected: dict
+) -> None:
+    article = {"actors": [{"actor": actor, "stance": stance} for actor, stance in listed]}
+    assert gold_stances(load_registry(), article, found) == expected
 
 
 def test_only_a_party_office_makes_a_politician_speak_for_the_party() -> None:

@@ -75,9 +75,10 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("text", "owners"),
+    ("spoken", "text", "owners"),
     [
         (
+            "transcript_speakers",
             "Spokesperson: Rasmus Kjaer.\nQ: Will the jets be restricted?\nA: No, they will not.\n"
             "HOST: With me is Ingrid Solberg, a researcher.\nSOLBERG: The limits are a mistake.",
             {
@@ -86,6 +87,7 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
             },
         ),
         (  # a turn runs to the end of its paragraph; an upper-case label may be a named group
+            "transcript_speakers",
             "The call was attributable to a senior administration official.\n\n"
             "SENIOR ADMINISTRATION OFFICIAL: Thanks. I would not rule it out.\n\n"
             "Q: And the allies? They want it.\n\nMODERATOR: That is all. Thank you.",
@@ -94,17 +96,8 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
                 "I would not rule it out.": "group:senior administration official",
             },
         ),
-    ],
-)
-def test_transcript_turns_belong_to_their_speaker(detector, text: str, owners: dict) -> None:
-    attributor = _attributor(detector, text)
-    assert _owners(attributor, attributor.transcript_speakers()) == owners
-
-
-@pytest.mark.parametrize(
-    ("text", "writers"),
-    [
         (
+            "signed_letters",
             "LETTERS\n\nThe limits must go. They cost lives.\n— Oksana Petrenko, Winnipeg\n\n"
             "I disagree with the last writer.\n— Graham McAllister, Kingston",
             {
@@ -114,6 +107,7 @@ def test_transcript_turns_belong_to_their_speaker(detector, text: str, owners: d
             },
         ),
         (  # signed on a line of its own; a byline names no writer
+            "signed_letters",
             "By Anna Keller, Brussels\n\nLETTERS\n\nSir, - The limits must go.\n\n"
             "Margaret Pell, Salisbury\n\nSir, - Keep them.\n\nIlze Bērziņa-Hart, Saskatoon",
             {
@@ -123,9 +117,11 @@ def test_transcript_turns_belong_to_their_speaker(detector, text: str, owners: d
         ),
     ],
 )
-def test_signed_letter_belongs_to_its_writer(detector, text: str, writers: dict) -> None:
+def test_transcript_turns_and_signed_letters_belong_to_their_speaker(
+    detector, spoken: str, text: str, owners: dict
+) -> None:
     attributor = _attributor(detector, text)
-    assert _owners(attributor, attributor.signed_letters()) == writers
+    assert _owners(attributor, getattr(attributor, spoken)()) == owners
 
 
 def test_labelled_actor_wins_over_the_detected_mentions_inside_it(detector) -> None:
