@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from model.config import DEBATE_START
 from model.registry import Registry, RegistryActor
-from model.text import fold, split_sentences
+from model.text import fold, quote_spans, split_sentences
 
 # How far back (in characters) "he", "she" or "the minister" may look for their actor.
 REFERENCE_REACH = 600
@@ -47,7 +47,7 @@ _GROUP_NOUNS = (
     r"(?:lawmakers|senators|MPs|legislators|parliamentarians|politicians|members of Congress|"
     r"members of parliament|governments|countries|capitals|allies|states|leaders|ministers|"
     r"officials|diplomats|experts|analysts|generals|members|nations|delegations|MEPs|"
-    r"Republicans|Democrats|chairmen|chairs|hawks)\b"
+    r"Republicans|Democrats|chairmen|chairs|hawks|partners|holdouts|critics)\b"
 )
 # A number that counts people, not the minutes of a time ("09:12 US officials") or a decimal.
 _COUNT = r"(?<![\d:.,])\d+"
@@ -62,17 +62,20 @@ _GROUP_PATTERNS = (
     ),
     re.compile(
         r"\b(?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa] few|[Aa] handful of|[Oo]ther|[Ff]ellow|"
-        r"[Aa] number of|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Dd]ozens of|"
-        + _COUNT
-        + r")[^\S\n]+"
-        # Capitalised words or lower-case adjectives ("smaller", "hawkish", "like-minded").
-        r"(?:(?:[A-Z][\w-]+|[a-z][\w-]*(?:er|al|ic|an|ish|ive|ed|ful|ous|ern|ble|ist))\s+){0,2}"
-        + _GROUP_NOUNS
+        r"[Aa] (?:small |large )?number of|[Tt]he remaining|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|"
+        r"[Dd]ozens of|" + _COUNT + r")[^\S\n]+"
+        # Capitalised words, lower-case adjectives ("smaller", "hawkish", "like-minded", "far-left")
+        # or the nouns that make a body's members ("committee chairs", "member states").
+        r"(?:(?:[A-Z][\w-]+|[a-z][\w-]*(?:er|al|ic|an|ish|ive|ed|ful|ous|ern|ble|ist|-left|-right|"
+        r"-wing)|committee|member)\s+){0,2}" + _GROUP_NOUNS
     ),
-    # "Nordic and Baltic governments", "the Polish and Baltic delegations": one camp, one actor.
+    # "Nordic and Baltic governments", "the Polish and Baltic delegations", "the Nordic, Baltic,
+    # Polish and Dutch governments": one camp, one actor.
     re.compile(
-        r"\b(?:Nordic|Baltic|Scandinavian|Polish|Central European|Eastern European)\s+and\s+"
-        r"(?:Nordic|Baltic|Scandinavian|Central European|Eastern European)\s+"
+        r"\b(?:(?:Nordic|Baltic|Scandinavian),\s+(?:(?:Baltic|Polish|Dutch|Czech),\s+)*"
+        r"(?:Baltic|Polish|Dutch|Czech),?\s+and\s+(?:Baltic|Polish|Dutch|Czech)|"
+        r"(?:Nordic|Baltic|Scandinavian|Polish|Central European|Eastern European)\s+and\s+"
+        r"(?:Nordic|Baltic|Scandinavian|Central European|Eastern European))\s+"
         r"(?:states|countries|nations|governments|capitals|delegations|allies|leaders|officials|"
         r"members|partners|lawmakers|MPs)\b"
     ),
@@ -91,7 +94,14 @@ _GROUP_PATTERNS = (
         r"(?:officials?|diplomats?|sources?)\b"
     ),
     re.compile(r"\bWhitehall[^\S\n]+sources?\b"),
-    re.compile(r"\b(?:Nordic|Scandinavian)\s+(?:states|countries|nations)\b"),
+    # "a senior diplomat from a Nordic country", "one official from a southern member state"
+    re.compile(
+        r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal)[^\S\n]+(?:senior[^\S\n]+)?"
+        r"(?:diplomats?|officials?|ministers?)[^\S\n]+from[^\S\n]+(?:an?|one|two|several)[^\S\n]+"
+        r"(?:[\w-]+[^\S\n]+){0,2}(?:country|countries|member states?|capitals?|governments?|"
+        r"ally|allies)\b"
+    ),
+    re.compile(r"\b(?:Nordic|Scandinavian)\s+(?:states|countries|nations)\b|\b[Tt]he\s+Nordics\b"),
     # A party named by its members, which several countries share ("the Greens"): the article's
     # own words are its name. "the Tories" is in the registry.
     re.compile(
@@ -172,7 +182,43 @@ _PERSON_PATTERNS = (
         + r"\b"
     ),
     re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s+(?P<name>" + _NAME + r")\b"),
+    # A speaker who introduces themself: "I'm Claire Whitcombe", "my name is Ana Sousa".
+    re.compile(r"\b(?:I['’]m|I am|[Mm]y name is)\s+(?P<name>" + _NAME + r")"),
+    # A vox pop's age: "Franco Russo, 67, who runs a bar", "Gina Lombardi, 54, a nurse".
+    re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+\d{1,3},"),
+    # "Mr Eoin Kavanagh", "Dr Simon Achterberg": a courtesy title before a full name, not
+    # before a surname in possession ("Mr Ó Loingsigh's letter").
+    re.compile(
+        r"\b(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+(?P<name>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){1,2})(?!['’\w])"
+    ),
+    # A speaker label with a role in brackets: "Tom Hargreaves (associate fellow):".
+    re.compile(
+        r"(?m)^[^\S\n]*(?P<name>" + _NAME + r")[^\S\n]*\((?P<title>[^()\n]{1,40})\)[^\S\n]*:"
+    ),
+    # A letter signed over two lines: "Declan Faherty,\nMullingar, Co Westmeath."
+    re.compile(
+        r"(?m)^[^\S\n]*(?!By\b)(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),"
+        r"[^\S\n]*\n[^\S\n]*[A-Z][^\n]{0,50}$"
+    ),
+    # A party member named by party, after every other cue: "New Democrat Alistair Mayhew".
+    re.compile(
+        r"\b(?P<title>(?:New )?Democrat|Republican|Conservative|Labour|Tory|Liberal Democrat)"
+        r"[^\S\n]+(?=[A-Z])(?P<name>" + _NAME + r")"
+    ),
 )
+# A transcript's speaker label in capitals, a full name: "ZOLTÁN FEHÉR:", "TOMS KALNIŅŠ:".
+_CAPITALS_LABEL = re.compile(
+    r"(?m)^[^\S\n]*(?P<name>[^\W\d_][^\W\d_'’-]+(?:[^\S\n]+[^\W\d_][^\W\d_'’-]+){1,2})"
+    r"[^\S\n]*:"
+)
+# Labels that name a part, not a person: "SENIOR ADMINISTRATION OFFICIAL:", "STUDIO GUEST:".
+_LABEL_ROLE = re.compile(
+    r"\b(?:" + _ROLE_NOUNS + r"|moderator|caller|anchor|narrator|interviewer|guest|question|"
+    r"answer|speaker|audience|voice|update|breaking|related|transcript|unidentified|male|female|"
+    r"read more|note)\b",
+    re.I,
+)
+_NAME_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[^\S\n]+$")
 _ORG_HEADS = (
     r"(?:Party|Institute|Initiative|Centre|Center|Council|Foundation|Alliance|Forum|Movement|"
     r"Front|League|Society|Association|Committee|Union|Campaign Group|Group|Fund|Agency|"
@@ -479,6 +525,12 @@ _ACTOR_BEFORE_LOCATION = re.compile(
 )
 _FEMALE_ROLES = frozenset({"spokeswoman", "congresswoman", "chairwoman"})
 _MALE_ROLES = frozenset({"spokesman", "congressman", "chairman"})
+
+
+def _within(spans: list[tuple[int, int]], offset: int) -> bool:
+    """True when an offset lies inside one of the sorted spans."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and offset < spans[index][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -867,6 +919,31 @@ class ActorDetector:
                 title = (match.groupdict().get("title") or "").lower()
                 found.add(Actor(key, name, "person"), start, end, "name")
                 self._note_role(found, key, title)
+        self._scan_capitals_labels(text, found)
+
+    def _scan_capitals_labels(self, text: str, found: _Found) -> None:
+        """Find transcript speakers labelled in capitals ("ZOLTÁN FEHÉR:") whose name the text
+        also writes plainly; a kicker in capitals ("FACT CHECK:") is written only once."""
+        for match in _CAPITALS_LABEL.finditer(text):
+            label = match.group("name")
+            name = label.title()
+            if not label.isupper() or _LABEL_ROLE.search(label) or self._clean_name(name) != name:
+                continue
+            # The whole name, not a part of a longer one ("Fact Check Desk", "Marta Ruiz Olmedo").
+            whole = rf"(?<!\w){re.escape(name)}(?!\w)(?![^\S\n]+[A-Z])"
+            plain = [
+                m.span()
+                for m in re.finditer(whole, text)
+                if found.free(*m.span()) and not _NAME_WORD_BEFORE.search(text, 0, m.start())
+            ]
+            resolved = self.registry.resolve(name)
+            if not plain or (resolved and self.registry.actors[resolved].type != "person"):
+                continue
+            actor = self.registry_actor(resolved) if resolved else None
+            actor = actor or Actor("person:" + fold(name), name, "person")
+            for start, end in [match.span("name"), *plain]:
+                if found.free(start, end):
+                    found.add(actor, start, end, "name")
 
     def _scan_opinion_author(self, text: str, found: _Found) -> None:
         """The author of an opinion piece, from its byline ("OPINION … By Kadri Lepik").
@@ -877,7 +954,8 @@ class ActorDetector:
         if byline is None:
             return
         match = _BYLINE_NAME.match(text, byline)
-        name = self._clean_name(match.group("name")) if match else None
+        # A byline's name ends with its line ("By Chukwuemeka Obi\n\nAbuja, 16 September").
+        name = self._clean_name(match.group("name").split("\n")[0]) if match else None
         if name is None or not text.startswith(name, byline):
             return
         if found.free(byline, byline + len(name)):
@@ -990,6 +1068,10 @@ class ActorDetector:
         named = sorted(found.mentions, key=lambda m: m.start)
         ends = [m.end for m in named]
         starts: list[int] = []
+        quotes = quote_spans(text)
+        # The narrator's "he said" after a quote is its speaker, never a name inside the quote.
+        unquoted = [m for m in named if not _within(quotes, m.start)]
+        unquoted_ends = [m.end for m in unquoted]
 
         def sentence_starts() -> list[int]:
             """The sentences' offsets: split once, and only when a reference needs them."""
@@ -1002,11 +1084,14 @@ class ActorDetector:
             minister") most often continues the previous sentence's subject, not its last-named
             actor ("X accused Putin of … . He urged …" is X); others take the nearest before."""
             at = match.start()
+            mentions, mention_ends = (
+                (named, ends) if _within(quotes, at) else (unquoted, unquoted_ends)
+            )
             if text[at].isupper():
-                key = self._first_in_previous_sentence(named, sentence_starts(), at, fits)
+                key = self._first_in_previous_sentence(mentions, sentence_starts(), at, fits)
                 if key is not None:
                     return key
-            return self._nearest(named, ends, at, fits)
+            return self._nearest(mentions, mention_ends, at, fits)
 
         for match in _PRONOUN.finditer(text):
             gender = "m" if match.group("pronoun").lower() == "he" else "f"

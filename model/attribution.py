@@ -15,7 +15,17 @@ MAX_PASSAGE_SENTENCES = 3
 MAX_LETTER_SENTENCES = 8
 
 _SIGNATURE = re.compile(r"\s*[—–-]\s*[^\W\d_]")
-_TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-ZÀ-Þ][\w .'-]{0,30}?)\s*:\s*")
+# "PEVKUR: …", "Q: …", "Tom Hargreaves (associate fellow): …"
+_TRANSCRIPT_LABEL = re.compile(
+    r"(?P<label>[A-ZÀ-Þ][\w .'-]{0,30}?)(?:\s*\([^()\n]{1,40}\))?\s*:\s*"
+)
+# A signature's name on a line of its own, its town on the next: "Declan Faherty,\nMullingar".
+_NAME_OVER_TOWN = re.compile(r"[^\W\d_][\w'’. -]{2,40},")
+_SALUTATION = re.compile(r"\s*(?:Sir|Madam|Dear)\b")
+# A letter's closing before its signature: "Yours, etc.,", "Yours sincerely,".
+_CLOSING = re.compile(
+    r"\s*(?:Yours|Sincerely|Regards|Kind regards|Best wishes)\b[^\n]{0,20}$", re.I
+)
 _SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|\baccording to\b|:\s*$")
 
 
@@ -159,22 +169,44 @@ class Attributor:
             if not self._is_signature(sentence):
                 continue
             signers = self._mentions_in(sentence.start, sentence.end)
-            if signers and index > 0:
-                first = max(previous_signature + 1, index - MAX_LETTER_SENTENCES)
-                # The letter is the signature's own paragraph, or the one before a lone signature.
-                letter = self.sentences[index - 1].paragraph
-                for earlier in range(first, index):
-                    if self.sentences[earlier].paragraph == letter:
-                        writers[earlier] = signers[0].key
+            body = index
+            while body > 0 and _CLOSING.match(self._sentence_text(body - 1)):
+                body -= 1
+            if signers and body > 0:
+                for earlier in self._letter_body(previous_signature + 1, body):
+                    writers[earlier] = signers[0].key
             previous_signature = index
         return writers
 
+    def _letter_body(self, after: int, signature: int) -> range | list[int]:
+        """The sentences of the letter signed at `signature`: from its salutation ("Sir, —")
+        when it has one, else the signature's own paragraph or the one before a lone one."""
+        earliest = max(after, signature - MAX_LETTER_SENTENCES * 2)
+        for start in range(signature - 1, earliest - 1, -1):
+            if _SALUTATION.match(self._sentence_text(start)):
+                return range(start, signature)
+        letter = self.sentences[signature - 1].paragraph
+        first = max(after, signature - MAX_LETTER_SENTENCES)
+        return [i for i in range(first, signature) if self.sentences[i].paragraph == letter]
+
+    def _sentence_text(self, index: int) -> str:
+        """The text of one sentence."""
+        sentence = self.sentences[index]
+        return self.text[sentence.start : sentence.end]
+
     def _is_signature(self, sentence: Sentence) -> bool:
-        """True for "— Name, Town", or for "Name, Town" alone on its line."""
+        """True for "— Name, Town", for "Name, Town" alone on its line, or for "Name," on a line
+        of its own above the town's."""
         if _SIGNATURE.match(self.text, sentence.start, sentence.end):
             return True
+        line = self.text[sentence.start : sentence.end].strip()
+        if SIGNATURE_LINE.fullmatch(line) is not None:
+            return True
+        after = self.text[sentence.end : sentence.end + 2]
         return (
-            SIGNATURE_LINE.fullmatch(self.text[sentence.start : sentence.end].strip()) is not None
+            _NAME_OVER_TOWN.fullmatch(line) is not None
+            and after.startswith("\n")
+            and (not after.startswith("\n\n"))
         )
 
     def transcript_speakers(self) -> dict[int, str]:
@@ -192,11 +224,15 @@ class Attributor:
                 continue
             name = label.group("label")
             declared = self._mentions_in(label.end(), sentence.end)
+            named = self._mentions_in(sentence.start, label.end())
             if name.isupper() and len(name) > 2:
                 # "SENIOR ADMINISTRATION OFFICIAL" is a phrase the text used; "PEVKUR" a surname.
                 speaker = names.get(fold(name)) or names.get(fold(name.split()[-1]))
             elif name in ("A", "Answer"):
                 speaker = answering
+            elif named:
+                # The label names its speaker: "Professor Deirdre Lyons: Thank you, Chairman."
+                speaker = named[-1].key
             else:
                 speaker = declared[0].key if declared else None
                 answering = speaker or answering
@@ -210,12 +246,19 @@ class Attributor:
     def _spoken_names(self) -> dict[str, str]:
         """Folded surnames of named people and folded group phrases -> their actor keys."""
         names: dict[str, str] = {}
+        first_names: dict[str, set[str]] = {}
         for mention in self.mentions:
             words = self.text[mention.start : mention.end].split()
             if words and mention.kind in ("name", "surname"):
                 names.setdefault(fold(words[-1]), mention.key)
             if len(words) > 1 and mention.key.startswith("group:"):
                 names.setdefault(mention.key.split(":", 1)[1], mention.key)
+            elif len(words) > 1 and mention.kind == "name":
+                first_names.setdefault(fold(words[0]), set()).add(mention.key)
+        # Hosts often label turns by first name ("CLAIRE:"), when no one else shares it.
+        for first, keys in first_names.items():
+            if len(keys) == 1:
+                names.setdefault(first, next(iter(keys)))
         return names
 
     def passages(self, key: str, indices: list[int]) -> list[Passage]:

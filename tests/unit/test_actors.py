@@ -107,6 +107,15 @@ def test_he_resolves_to_the_nearest_man(detector) -> None:
     assert ("olaf_scholz", "He", "pronoun") in _mentions(detector, text)
 
 
+def test_he_after_a_quote_is_its_speaker_not_a_name_inside_it(detector) -> None:
+    text = (
+        'Franco Russo, 67, runs a bar. "Macron is right. Shoot back at the window," he said. '
+        '"I agree with Olaf Scholz," he added, and he left.'
+    )
+    pronouns = [(key, m) for key, m, kind in _mentions(detector, text) if kind == "pronoun"]
+    assert [key for key, _ in pronouns] == ["person:franco russo"] * 3
+
+
 def test_he_opening_a_sentence_continues_the_last_sentences_subject(detector) -> None:
     text = (
         "Volodymyr Zelensky accused Vladimir Putin of fearing a normal life. He urged allies "
@@ -179,6 +188,50 @@ def test_people_introduced_by_more_roles_and_after_a_live_blog_time(detector) ->
         ("group:several ministers", "Several ministers"),
         ("group:other delegations", "other delegations"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BEN: And I'm Ben Oduya, in London.", ["Ben Oduya"]),
+        (
+            "Franco Russo, 67, who runs a bar, agreed. Gina Lombardi, 54, did not.",
+            ["Franco Russo", "Gina Lombardi"],
+        ),
+        (
+            "I welcome Mr Eoin Kavanagh and Dr Simon Achterberg. Mr Kavanagh's view differs.",
+            ["Eoin Kavanagh", "Simon Achterberg"],
+        ),
+        ("Ieva Kalniņa (senior fellow): It has been relentless.", ["Ieva Kalniņa"]),
+        (
+            "The limits must go.\n\nYours, etc.,\nDeclan Faherty,\nMullingar, Co Westmeath.",
+            ["Declan Faherty"],
+        ),
+        (
+            "New Democrat Alistair Mayhew, a Democrat and Air Force veteran, was cautious.",
+            ["Alistair Mayhew"],
+        ),
+        # a capitals label is a speaker when the text also writes the name plainly ...
+        (
+            "Zoltán Fehér, your party voted no.\n\nZOLTÁN FEHÉR: Because wars spread.",
+            ["Zoltán Fehér"],
+        ),
+        # ... not a kicker, nor a surname label of a named speaker
+        ("FACT CHECK: Did they say it?\n\nFact Check Desk | 29 May", []),
+        (
+            "MARTA RUIZ OLMEDO: Yes.\n\nRUIZ OLMEDO: Marta Ruiz Olmedo is my name.",
+            ["Marta Ruiz Olmedo"],
+        ),
+        (
+            "OPINION\n\nThe war Africa cannot afford\n\nBy Chukwuemeka Obi\n\nAbuja, 16 May 2024.",
+            ["Chukwuemeka Obi"],
+        ),
+    ],
+)
+def test_people_introduced_in_transcripts_letters_and_vox_pops(
+    detector, text: str, expected: list[str]
+) -> None:
+    assert [a.name for a in detector.detect(text).actors if a.type == "person"] == expected
 
 
 def test_russian_transliteration_of_zelensky() -> None:
@@ -327,6 +380,25 @@ def test_unnamed_sources_and_camps_of_members_are_groups(detector) -> None:
         ("group:senior administration official", "group"),
         ("group:whitehall sources", "group"),
         ("united_states", "country"),
+    ]
+
+
+def test_more_camps_and_unnamed_sources_are_groups(detector) -> None:
+    text = (
+        "A senior diplomat from a Nordic country said other partners and the remaining holdouts "
+        "must follow. Several far-left members, other Republican committee chairs and a small "
+        "number of member states disagreed, as did the Nordic, Baltic, Polish and Dutch "
+        "governments and the Nordics."
+    )
+    assert [a.name for a in detector.detect(text).actors] == [
+        "A senior diplomat from a Nordic country",
+        "other partners",
+        "the remaining holdouts",
+        "Several far-left members",
+        "other Republican committee chairs",
+        "a small number of member states",
+        "Nordic, Baltic, Polish and Dutch governments",
+        "the Nordics",
     ]
 
 

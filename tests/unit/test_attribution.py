@@ -115,6 +115,28 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
                 "Sir, - Keep them.": "person:ilze berzina hart",
             },
         ),
+        (  # a label that names its speaker, with a role in brackets; a host's first name
+            "transcript_speakers",
+            "CLAIRE: Welcome back. I'm Claire Whitcombe.\n\n"
+            "Tom Hargreaves (associate fellow): I am not convinced. The risk is real.\n\n"
+            "CLAIRE: Thank you both.",
+            {
+                "CLAIRE: Welcome back.": "person:claire whitcombe",
+                "I'm Claire Whitcombe.": "person:claire whitcombe",
+                "Tom Hargreaves (associate fellow): I am not convinced.": "person:tom hargreaves",
+                "The risk is real.": "person:tom hargreaves",
+                "CLAIRE: Thank you both.": "person:claire whitcombe",
+            },
+        ),
+        (  # from the salutation to a signature over two lines, past the closing
+            "signed_letters",
+            "LETTERS\n\nSir, — The limits must go.\n\nThey cost lives.\n\n"
+            "Yours, etc.,\nDeclan Faherty,\nMullingar, Co Westmeath.\n\nLetters may be edited.",
+            {
+                "Sir, — The limits must go.": "person:declan faherty",
+                "They cost lives.": "person:declan faherty",
+            },
+        ),
     ],
 )
 def test_transcript_turns_and_signed_letters_belong_to_their_speaker(
