@@ -42,7 +42,7 @@ def staged_predict(model: StanceModel, text: str) -> tuple[ArticleStances, dict[
     clock.tick("actors")
     sentences = split_sentences(text)
     clock.tick("text")
-    attributor = Attributor(text, sentences, detection.mentions)
+    attributor = Attributor.of(text, detection, sentences)
     by_actor = attributor.sentences_by_actor()
     passages = {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
     clock.tick("attribution")

@@ -118,7 +118,22 @@ _TITLE_WORDS = (
     r"Speaker|Commissioner|Governor|Gov\.|Mayor|Colonel|Col\.|MP|MEP|Dr\.|Prof\.|Professor|"
     r"[Ss]pokes(?:man|woman|person)|[Aa]nalyst|[Rr]esearcher|[Ee]nvoy)"
 )
-_PARTICLES = r"(?:(?:de|van|von|der|den|da|di|du|le|la|bin|al|ter)\s+)*"
+_PARTICLE_WORDS = (
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "le",
+    "la",
+    "bin",
+    "al",
+    "ter",
+)
+_PARTICLES = r"(?:(?:" + "|".join(_PARTICLE_WORDS) + r")\s+)*"
 _NAME = (
     r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
     r"(?:,?\s+(?:Jr|Sr)\.)?"  # "Donald Trump Jr." is not his father
@@ -142,7 +157,13 @@ _ROLE_NOUNS = (
     r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
     r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
-    r"chairs|leads|heads|runs|associate|major)"
+    r"chairs|leads|heads|runs|associate|major|"
+    # the trades of vox-pop interviewees and callers: "Mila Horbach, a nurse in Warren"
+    r"representative|alderman|alderwoman|mayor|nurse|engineer|farmer|electrician|mechanic|"
+    r"shopkeeper|owner|worker|driver|retiree|resident|trustee|priest|pastor|doctor|surgeon|"
+    r"accountant|consultant|manager|entrepreneur|carpenter|builder|baker|chef|translator|"
+    r"librarian|midwife|paramedic|firefighter|soldier|sergeant|reservist|grandmother|"
+    r"grandfather|widow|refugee|mother|father|trader|programmer|artist|musician|photographer)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -200,16 +221,29 @@ _PERSON_PATTERNS = (
         r"(?m)^[^\S\n]*(?!By\b)(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),"
         r"[^\S\n]*\n[^\S\n]*[A-Z][^\n]{0,50}$"
     ),
+    # A caller or passer-by opening a paragraph: "Gary Hollins from Walsall, a former …",
+    # "Renee Whitaker in Grand Rapids sees it …", "Tom Jablonski, calling from Hamtramck".
+    re.compile(
+        r"(?m)^[^\S\n]*(?!By\b|Reporting\b)(?:(?:The|A)\s+(?:first|next|last|final|other)\s+"
+        r"caller,\s+)?(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,2}),?\s+"
+        r"(?:calling\s+|writing\s+)?(?:from|in)\s+[A-Z]"
+    ),
+    # A letter's signature under its closing: "Yours faithfully,\nBożena Wachowiak\nKraków".
+    re.compile(
+        r"(?m)^[^\S\n]*(?:Yours|Sincerely|Regards|Kind regards|Best wishes)\b[^\n]{0,20}\n"
+        r"[^\S\n]*(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),?[^\S\n]*$"
+    ),
     # A party member named by party, after every other cue: "New Democrat Alistair Mayhew".
     re.compile(
         r"\b(?P<title>(?:New )?Democrat|Republican|Conservative|Labour|Tory|Liberal Democrat)"
         r"[^\S\n]+(?=[A-Z])(?P<name>" + _NAME + r")"
     ),
 )
-# A transcript's speaker label in capitals, a full name: "ZOLTÁN FEHÉR:", "TOMS KALNIŅŠ:".
+# A transcript's speaker label in capitals, a full name: "ZOLTÁN FEHÉR:", "TOMS KALNIŅŠ:",
+# "FELIX BRANDT (SPD):".
 _CAPITALS_LABEL = re.compile(
     r"(?m)^[^\S\n]*(?P<name>[^\W\d_][^\W\d_'’-]+(?:[^\S\n]+[^\W\d_][^\W\d_'’-]+){1,2})"
-    r"[^\S\n]*:"
+    r"(?:[^\S\n]*\([^()\n]{1,60}\))?[^\S\n]*:"
 )
 # Labels that name a part, not a person: "SENIOR ADMINISTRATION OFFICIAL:", "STUDIO GUEST:".
 _LABEL_ROLE = re.compile(
@@ -219,6 +253,10 @@ _LABEL_ROLE = re.compile(
     re.I,
 )
 _NAME_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[^\S\n]+$")
+# "said in Rio de Janeiro", "journalists in St Petersburg, the ...": a place, not a person.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|(?:village|town|city|port|region|district|province) of)\s+$"
+)
 _ORG_HEADS = (
     r"(?:Party|Institute|Initiative|Centre|Center|Council|Foundation|Alliance|Forum|Movement|"
     r"Front|League|Society|Association|Committee|Union|Campaign Group|Group|Fund|Agency|"
@@ -913,7 +951,9 @@ class ActorDetector:
                 end = start + len(name)
                 if text[start:end] != name:
                     continue
-                if not found.free(start, end):
+                if not found.free(start, end) or _PLACE_BEFORE.search(
+                    text, max(0, start - 16), start
+                ):
                     continue
                 key = "person:" + fold(name)
                 title = (match.groupdict().get("title") or "").lower()
@@ -939,11 +979,22 @@ class ActorDetector:
             resolved = self.registry.resolve(name)
             if not plain or (resolved and self.registry.actors[resolved].type != "person"):
                 continue
-            actor = self.registry_actor(resolved) if resolved else None
+            actor = self.registry_actor(resolved) if resolved else self._bearer(found, name)
             actor = actor or Actor("person:" + fold(name), name, "person")
             for start, end in [match.span("name"), *plain]:
                 if found.free(start, end):
                     found.add(actor, start, end, "name")
+
+    @staticmethod
+    def _bearer(found: _Found, surname: str) -> Actor | None:
+        """The one person found whose full name ends with a surname ("DE VITA:" after
+        "Rossana De Vita")."""
+        bearers = [
+            actor
+            for actor in found.actors.values()
+            if actor.type == "person" and actor.name.endswith(" " + surname)
+        ]
+        return bearers[0] if len(bearers) == 1 else None
 
     def _scan_opinion_author(self, text: str, found: _Found) -> None:
         """The author of an opinion piece, from its byline ("OPINION … By Kadri Lepik").
@@ -1003,6 +1054,9 @@ class ActorDetector:
             words = words[:-1]
         capitalised = [w for w in words if w[0].isupper()]
         if len(capitalised) < 2 or not words[0][0].isupper() or not words[-1][0].isupper():
+            return None
+        # "Chaudhry from Wolverhampton" is a name and a place; "von der Leyen" keeps its particles.
+        if any(not w[0].isupper() and w not in _PARTICLE_WORDS for w in words):
             return None
         if any(
             w in _NOT_NAME_WORDS or w in self._demonyms or self._names_non_person(w) for w in words

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from model.actors import SIGNATURE_LINE, SPEECH_VERBS, Mention, opinion_byline
+from model.actors import SIGNATURE_LINE, SPEECH_VERBS, Detection, Mention, opinion_byline
 from model.text import Sentence, fold, quote_spans
 
 TARGET = "TGTACTOR"
@@ -56,8 +56,15 @@ def mask(text: str, start: int, end: int, mentions: list[Mention], key: str) -> 
 class Attributor:
     """Assigns sentences to actors: those that name them and the quotes they speak."""
 
-    def __init__(self, text: str, sentences: list[Sentence], mentions: list[Mention]) -> None:
+    def __init__(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        mentions: list[Mention],
+        people: frozenset[str] = frozenset(),
+    ) -> None:
         self.text = text
+        self.people = people  # the keys of the actors who are persons
         self.sentences = sentences
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
@@ -65,6 +72,12 @@ class Attributor:
         self._quotes = quote_spans(text)
         self._quote_starts = [start for start, _ in self._quotes]
         self._speakers: dict[int, str | None] = {}
+
+    @classmethod
+    def of(cls, text: str, detection: Detection, sentences: list[Sentence]) -> Attributor:
+        """An attributor over a detection's mentions that knows which actors are persons."""
+        people = frozenset(a.key for a in detection.actors if a.type == "person")
+        return cls(text, sentences, detection.mentions, people)
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence that holds a character offset."""
@@ -213,6 +226,7 @@ class Attributor:
         """Sentence index -> speaker for transcript turns ("PEVKUR: …", "A: …" after "Name:"):
         the labelled sentence and the rest of its paragraph."""
         names = self._spoken_names()
+        roles: dict[str, str | None] = {}  # a role label ("GUEST") -> whom it named in brackets
         speakers: dict[int, str] = {}
         answering: str | None = None
         turn: tuple[int, str | None] | None = None  # (paragraph, speaker) of the open turn
@@ -228,6 +242,9 @@ class Attributor:
             if name.isupper() and len(name) > 2:
                 # "SENIOR ADMINISTRATION OFFICIAL" is a phrase the text used; "PEVKUR" a surname.
                 speaker = names.get(fold(name)) or names.get(fold(name.split()[-1]))
+                if speaker is None:
+                    speaker = self._bracketed_name(label) or roles.get(fold(name))
+                    roles.setdefault(fold(name), speaker)
             elif name in ("A", "Answer"):
                 speaker = answering
             elif named:
@@ -242,6 +259,21 @@ class Attributor:
             if speaker is not None:
                 speakers[index] = speaker
         return speakers
+
+    def _bracketed_name(self, label: re.Match) -> str | None:
+        """The person whose name opens a role label's brackets: "GUEST (Mikko Räsänen):" is his
+        turn, and so are the later turns labelled "GUEST:"."""
+        opening = self.text.find("(", label.end("label"), label.end())
+        if opening < 0:
+            return None
+        inside = self._mentions_in(opening, label.end())
+        if not inside or inside[0].key not in self.people:
+            return None
+        # Only a name's own words may precede it: "(Mikko Räsänen)", not "(former Dutch envoy)".
+        before = self.text[opening + 1 : inside[0].start]
+        if "," in before or not all(word[0].isupper() for word in before.split()):
+            return None
+        return inside[0].key
 
     def _spoken_names(self) -> dict[str, str]:
         """Folded surnames of named people and folded group phrases -> their actor keys."""

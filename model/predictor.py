@@ -155,7 +155,7 @@ def rule_scores(probabilities: np.ndarray, labels: list[str]) -> dict[str, float
 
 def actor_passages(text: str, detection: Detection) -> dict[str, list[Passage]]:
     """Actor key -> its masked passages."""
-    attributor = Attributor(text, split_sentences(text), detection.mentions)
+    attributor = Attributor.of(text, detection, split_sentences(text))
     by_actor = attributor.sentences_by_actor()
     return {key: attributor.passages(key, indices) for key, indices in by_actor.items()}
 

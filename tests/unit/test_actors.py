@@ -226,6 +226,29 @@ def test_people_introduced_by_more_roles_and_after_a_live_blog_time(detector) ->
             "OPINION\n\nThe war Africa cannot afford\n\nBy Chukwuemeka Obi\n\nAbuja, 16 May 2024.",
             ["Chukwuemeka Obi"],
         ),
+        # a capitals label with a party in brackets; its surname alone is the same person
+        (
+            "Her colleague Rossana De Vita is here.\n\nROSSANA DE VITA (Azione): Yes.\n\n"
+            "DE VITA (reply): No.\n\nOthers took De Vita's side.",
+            ["Rossana De Vita"],
+        ),
+        # a trade, a caller's town opening a paragraph, a signature under a letter's closing
+        (
+            "Mila Horbach, a nurse in Warren, agreed.\n\nRenee Whitaker in Grand Rapids sees it"
+            " otherwise.\n\nYours faithfully,\nBożena Wachowiak\nKraków",
+            ["Mila Horbach", "Renee Whitaker", "Bożena Wachowiak"],
+        ),
+        # ... but a name holds no lowercase word other than a particle
+        (
+            "Priya Chaudhry from Wolverhampton, a teacher, said no.",
+            ["Priya Chaudhry"],
+        ),
+        # a place after "in" is not a person, even after a speech verb or before a role
+        (
+            "Olaf Scholz said in Rio de Janeiro that nothing had changed. Speaking to journalists"
+            " in St Petersburg, the head of state said no.",
+            ["Olaf Scholz"],
+        ),
     ],
 )
 def test_people_introduced_in_transcripts_letters_and_vox_pops(

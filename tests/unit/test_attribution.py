@@ -7,7 +7,7 @@ from model.text import split_sentences
 
 
 def _attributor(detector, text: str) -> Attributor:
-    return Attributor(text, split_sentences(text), detector.detect(text).mentions)
+    return Attributor.of(text, detector.detect(text), split_sentences(text))
 
 
 def _sentences_of(detector, text: str, key: str) -> list[str]:
@@ -126,6 +126,21 @@ def _owners(attributor: Attributor, owners: dict[int, str]) -> dict[str, str]:
                 "Tom Hargreaves (associate fellow): I am not convinced.": "person:tom hargreaves",
                 "The risk is real.": "person:tom hargreaves",
                 "CLAIRE: Thank you both.": "person:claire whitcombe",
+            },
+        ),
+        (  # a role label naming its person in brackets, then the role alone; a party in brackets
+            "transcript_speakers",
+            "HOST: Here is Mikko Räsänen of the Baltic Sea Institute.\n\n"
+            "GUEST (Mikko Räsänen): Smaller than it looks. It should have gone.\n\n"
+            "HOST: And Finland?\n\nGUEST: Finland agrees.\n\n"
+            "HOST: Felix Brandt sits for the SPD.\n\n"
+            "FELIX BRANDT (SPD): Keep the line. And it is right.",
+            {
+                "GUEST (Mikko Räsänen): Smaller than it looks.": "person:mikko rasanen",
+                "It should have gone.": "person:mikko rasanen",
+                "GUEST: Finland agrees.": "person:mikko rasanen",
+                "FELIX BRANDT (SPD): Keep the line.": "person:felix brandt",
+                "And it is right.": "person:felix brandt",
             },
         ),
         (  # from the salutation to a signature over two lines, past the closing
