@@ -92,6 +92,12 @@ class NegationScope(TransformerMixin, BaseEstimator):
         return " ".join(marked)
 
 
+# Newton-CG stops at this gradient tolerance: 3e-4 fits in 30% less time than the default 1e-4
+# with the same test split F_avg (0.8825, 0.8828) and grouped CV article F_avg 0.858 (0.855);
+# 1e-3 lost 0.003 on both.
+LR_TOL = 3e-4
+
+
 class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
     """The mean of a multinomial LR and one-vs-rest LRs over naive-Bayes-scaled features (NBSVM).
 
@@ -111,6 +117,7 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
         multinomial = LogisticRegression(
             C=self.c,
             solver="newton-cg",
+            tol=LR_TOL,
             max_iter=3000,
             class_weight="balanced",
             random_state=self.seed,
@@ -126,6 +133,7 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
             binary = LogisticRegression(
                 C=self.c,
                 solver="newton-cg",
+                tol=LR_TOL,
                 max_iter=3000,
                 class_weight="balanced",
                 random_state=self.seed,
@@ -171,7 +179,13 @@ def build_pipeline(c: float = 2.0, seed: int = 13) -> Pipeline:
                 Pipeline(
                     [
                         ("negation", NegationScope()),
-                        ("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                        (
+                            "tfidf",
+                            # N-grams seen in one passage only are dropped here too: a worker's
+                            # peak memory falls by 12 MB, for grouped CV article F_avg 0.857
+                            # against 0.858 (test split 0.881 against 0.883).
+                            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+                        ),
                     ]
                 ),
             ),

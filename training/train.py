@@ -37,9 +37,9 @@ log = logging.getLogger("stancewatch.train")
 C_GRID = (2.0, 8.0, 32.0)
 DEFAULT_C = 8.0
 FOLDS = 5
-# Out-of-fold splits for the aggregator's training features: three, with the final fit, keep
-# both cores busy in two rounds; five scored the same (test split F_avg 0.859 with five, 0.861
-# with three; grouped CV 0.843 and 0.842) and took 10 s longer.
+# Out-of-fold splits for the aggregator's training features, and for scoring the aggregator:
+# three, with the final fit, keep both cores busy in two rounds; five scored the same (test split
+# F_avg 0.859 with five, 0.861 with three; grouped CV 0.843 and 0.842) and took 10 s longer.
 AGGREGATOR_FOLDS = 3
 # The profile classifier's C: grouped cross-validated article F_avg was level at 8 and 32, and 8
 # fits faster.
@@ -354,7 +354,7 @@ def fit_aggregator(features: np.ndarray, stances: list[str]) -> tuple[VotingClas
     """The aggregator fitted on every actor decision, and its article-level scores on
     out-of-fold decisions; the final fit runs beside the folds' to use both cores."""
     labels = np.asarray(stances)
-    folds = list(StratifiedKFold(n_splits=FOLDS).split(features, labels))
+    folds = list(StratifiedKFold(n_splits=AGGREGATOR_FOLDS).split(features, labels))
     fits = [(features[train], labels[train]) for train, _ in folds] + [(features, labels)]
     *fold_models, final = Parallel(n_jobs=2)(
         delayed(fit_aggregator_estimator().fit)(x, y) for x, y in fits

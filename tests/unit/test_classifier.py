@@ -59,16 +59,16 @@ def test_group_features_are_the_summed_counts_of_their_texts_weighted_once() -> 
     texts = [
         "TGTACTOR said the limits should stay.",
         "TGTACTOR told reporters the limits must stay.",
-        "OTHACTOR urged TGTACTOR to lift the limits.",
+        "OTHACTOR told TGTACTOR to lift the limits.",
     ]
     union = build_pipeline().named_steps["features"].fit(texts)
     singles, groups = texts_and_groups_features(union, texts, [[0, 1], [2]])
     assert abs(singles - union.transform(texts)).max() < 1e-12
     assert abs(groups[1] - singles[2]).max() < 1e-12
     words = dict(union.transformer_list)["words"].named_steps["tfidf"]
-    limits, said = words.vocabulary_["limits"], words.vocabulary_["said"]
+    limits, told = words.vocabulary_["limits"], words.vocabulary_["told"]
     row = groups[0].toarray()[0]
-    # The first group holds "limits" twice and "said" once: sublinear tf, then idf.
-    assert row[limits] / row[said] == pytest.approx(
-        (1 + np.log(2)) * words.idf_[limits] / words.idf_[said]
+    # The first group holds "limits" twice and "told" once: sublinear tf, then idf.
+    assert row[limits] / row[told] == pytest.approx(
+        (1 + np.log(2)) * words.idf_[limits] / words.idf_[told]
     )
