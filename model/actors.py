@@ -158,12 +158,17 @@ _ROLE_NOUNS = (
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
     r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
     r"chairs|leads|heads|runs|associate|major|"
-    # the trades of vox-pop interviewees and callers: "Mila Horbach, a nurse in Warren"
-    r"representative|alderman|alderwoman|mayor|nurse|engineer|farmer|electrician|mechanic|"
-    r"shopkeeper|owner|worker|driver|retiree|resident|trustee|priest|pastor|doctor|surgeon|"
-    r"accountant|consultant|manager|entrepreneur|carpenter|builder|baker|chef|translator|"
-    r"librarian|midwife|paramedic|firefighter|soldier|sergeant|reservist|grandmother|"
-    r"grandfather|widow|refugee|mother|father|trader|programmer|artist|musician|photographer)"
+    # trades that also stand before a name: "mayor Ihor Terekhov", "pastor Renate Luhr"
+    r"mayor|pastor|priest|father|alderman|alderwoman|shopkeeper|nurse|farmer|doctor)"
+)
+# The trades of vox-pop interviewees and callers, after a name only: "Mila Horbach, a nurse in
+# Warren" (as titles before a name they would cost every scan and find almost nobody).
+_TRADES = (
+    r"(?:representative|engineer|electrician|mechanic|owner|worker|driver|retiree|resident|"
+    r"trustee|surgeon|accountant|consultant|manager|entrepreneur|carpenter|builder|baker|chef|"
+    r"translator|librarian|midwife|paramedic|firefighter|soldier|sergeant|reservist|"
+    r"grandmother|grandfather|widow|refugee|mother|trader|programmer|artist|musician|"
+    r"photographer)"
 )
 _LOWER_TITLES = r"(?i:political scientist|" + _ROLE_NOUNS[3:]
 _PERSON_PATTERNS = (
@@ -175,7 +180,7 @@ _PERSON_PATTERNS = (
         + _NAME
         # "X, a researcher at …" or, without an article, "X, secretary of …"
         + r"),\s+(?:(?:a|an|the|who is|who was)\s+[^,.;:\"“”]{0,80}?\b|(?:[\w-]+\s+){0,2})"
-        r"(?:co-|vice-)?(?P<title>" + _ROLE_NOUNS + r")\b"
+        r"(?:co-|vice-)?(?P<title>" + _ROLE_NOUNS + "|" + _TRADES + r")\b"
     ),
     re.compile(
         r"\b(?P<title>" + _ROLE_NOUNS + r")\b[^,.;:\"“”]{0,60},\s+(?P<name>" + _NAME + r"),"
@@ -280,7 +285,7 @@ _ORGANIZATION_AFTER = re.compile(r"(?:\s+[A-Z][\w'’&-]*){0,4}\s+" + _ORG_HEADS
 # Words that open organisations' names ("Southern Cross Institute", "European Council on ...").
 _ORG_NAME_OPENERS = frozenset(
     "Western European Eastern Northern Southern Russian Ukrainian American British German French "
-    "Republican Democratic Moscow Kyiv".split()
+    "Republican Democratic Moscow Kyiv House Senate Foreign".split()
 )
 _NOT_NAME_WORDS = frozenset(
     [
@@ -1027,6 +1032,9 @@ class ActorDetector:
                 or (words[0].isupper() and len(words[0]) > 3)  # "PRESS RELEASE …"
             ):
                 words = words[1:]
+            # "Warsaw-based Centre for …", "New Delhi-based Centre for …": the place goes.
+            based = [i for i, word in enumerate(words) if word.endswith("-based")]
+            words = words[based[-1] + 1 :] if based else words
             if len(words) < 2:
                 continue
             name = " ".join(words)

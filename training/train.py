@@ -34,7 +34,9 @@ from training.metrics import gold_stances, label_scores
 
 log = logging.getLogger("stancewatch.train")
 
-C_GRID = (2.0, 8.0, 32.0)
+# C=2 scored lowest in every training since the corpus passed 1,000 articles (passage macro-F1
+# 0.764 against 0.770 and 0.772), so the grid starts at 8.
+C_GRID = (8.0, 32.0)
 DEFAULT_C = 8.0
 FOLDS = 5
 # Out-of-fold splits for the aggregator's training features, and for scoring the aggregator:
@@ -325,8 +327,10 @@ def fit_aggregator_estimator() -> VotingClassifier:
     # probabilities). Trained on the same data, the mean scored test split F_avg 0.867 against
     # 0.861 for the linear model alone (paired bootstrap over articles: +0.3 to +1.1 points) and
     # a blind round, scored once, 0.863 against 0.849; grouped CV was level (0.843, 0.842).
+    # At learning rate 0.1 early stopping ends after about 45 rounds instead of 75 at 0.05: 1 s
+    # less per fit, for the same out-of-fold F_avg (0.857).
     trees = HistGradientBoostingClassifier(
-        learning_rate=0.05, max_iter=300, class_weight="balanced", random_state=config.SEED
+        learning_rate=0.1, max_iter=150, class_weight="balanced", random_state=config.SEED
     )
     return VotingClassifier([("linear", linear), ("trees", trees)], voting="soft")
 

@@ -158,6 +158,19 @@ def test_organisation_named_after_a_place_or_region_is_found_whole(detector) -> 
     assert "lithuania" not in keys
 
 
+def test_a_committee_keeps_its_chamber_and_a_think_tank_drops_its_city(detector) -> None:
+    text = (
+        "The House Foreign Affairs Committee and the Senate Armed Services Committee met. "
+        "Anna Nowak of the New Delhi-based Centre for Multipolar Studies disagreed."
+    )
+    organisations = [a.name for a in detector.detect(text).actors if a.type == "organization"]
+    assert organisations == [
+        "House Foreign Affairs Committee",
+        "Senate Armed Services Committee",
+        "Centre for Multipolar Studies",
+    ]
+
+
 def test_possessive_registry_alias(detector) -> None:
     text = "Germany's parliament voted, and Germany's chancellor answered."
     assert _mentions(detector, text)[:2] == [
