@@ -118,29 +118,19 @@ _TITLE_WORDS = (
     r"Speaker|Commissioner|Governor|Gov\.|Mayor|Colonel|Col\.|MP|MEP|Dr\.|Prof\.|Professor|"
     r"[Ss]pokes(?:man|woman|person)|[Aa]nalyst|[Rr]esearcher|[Ee]nvoy)"
 )
-_PARTICLE_WORDS = (
-    "de",
-    "van",
-    "von",
-    "der",
-    "den",
-    "da",
-    "di",
-    "du",
-    "le",
-    "la",
-    "bin",
-    "al",
-    "ter",
-)
+_PARTICLE_WORDS = tuple("de van von der den da di du le la bin al ter".split())
 _PARTICLES = r"(?:(?:" + "|".join(_PARTICLE_WORDS) + r")\s+)*"
 _NAME = (
     r"[^\W\d_][\w'’-]*(?:\s+[A-Z]\.)?(?:\s+" + _PARTICLES + r"[^\W\d_][\w'’-]*){1,2}"
     r"(?:,?\s+(?:Jr|Sr)\.)?"  # "Donald Trump Jr." is not his father
 )
+# A name written alone on a line of a letter's signature: "Margaret Pell", "Bożena Wachowiak".
+_LINE_NAME = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}"
+# The words that close a letter before its signature: "Yours, etc.,", "Yours faithfully,".
+LETTER_CLOSINGS = r"(?:Yours|Sincerely|Regards|Kind regards|Best wishes)"
 # A letter's signature on a line of its own: "Margaret Pell, Salisbury" (a byline is not one).
 SIGNATURE_LINE = re.compile(
-    r"(?m)^[^\S\n]*(?!By\b)(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),"
+    r"(?m)^[^\S\n]*(?!By\b)(?P<name>" + _LINE_NAME + r"),"
     r"[^\S\n]+[A-Z][^\W\d_'’.-]*(?:[ -][A-Z][^\W\d_'’.-]*){0,3}[^\S\n]*$"
 )
 SPEECH_VERBS = (
@@ -223,7 +213,7 @@ _PERSON_PATTERNS = (
     ),
     # A letter signed over two lines: "Declan Faherty,\nMullingar, Co Westmeath."
     re.compile(
-        r"(?m)^[^\S\n]*(?!By\b)(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),"
+        r"(?m)^[^\S\n]*(?!By\b)(?P<name>" + _LINE_NAME + r"),"
         r"[^\S\n]*\n[^\S\n]*[A-Z][^\n]{0,50}$"
     ),
     # A caller or passer-by opening a paragraph: "Gary Hollins from Walsall, a former …",
@@ -235,8 +225,8 @@ _PERSON_PATTERNS = (
     ),
     # A letter's signature under its closing: "Yours faithfully,\nBożena Wachowiak\nKraków".
     re.compile(
-        r"(?m)^[^\S\n]*(?:Yours|Sincerely|Regards|Kind regards|Best wishes)\b[^\n]{0,20}\n"
-        r"[^\S\n]*(?P<name>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+(?:[^\S\n]+[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+){1,2}),?[^\S\n]*$"
+        r"(?m)^[^\S\n]*" + LETTER_CLOSINGS + r"\b[^\n]{0,20}\n"
+        r"[^\S\n]*(?P<name>" + _LINE_NAME + r"),?[^\S\n]*$"
     ),
     # A party member named by party, after every other cue: "New Democrat Alistair Mayhew".
     re.compile(

@@ -6,7 +6,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from model.actors import SIGNATURE_LINE, SPEECH_VERBS, Detection, Mention, opinion_byline
+from model.actors import (
+    LETTER_CLOSINGS,
+    SIGNATURE_LINE,
+    SPEECH_VERBS,
+    Detection,
+    Mention,
+    opinion_byline,
+)
 from model.text import Sentence, fold, quote_spans
 
 TARGET = "TGTACTOR"
@@ -23,9 +30,7 @@ _TRANSCRIPT_LABEL = re.compile(
 _NAME_OVER_TOWN = re.compile(r"[^\W\d_][\w'’. -]{2,40},")
 _SALUTATION = re.compile(r"\s*(?:Sir|Madam|Dear)\b")
 # A letter's closing before its signature: "Yours, etc.,", "Yours sincerely,".
-_CLOSING = re.compile(
-    r"\s*(?:Yours|Sincerely|Regards|Kind regards|Best wishes)\b[^\n]{0,20}$", re.I
-)
+_CLOSING = re.compile(r"\s*" + LETTER_CLOSINGS + r"\b[^\n]{0,20}$", re.I)
 _SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|\baccording to\b|:\s*$")
 
 
@@ -226,7 +231,7 @@ class Attributor:
         """Sentence index -> speaker for transcript turns ("PEVKUR: …", "A: …" after "Name:"):
         the labelled sentence and the rest of its paragraph."""
         names = self._spoken_names()
-        roles: dict[str, str | None] = {}  # a role label ("GUEST") -> whom it named in brackets
+        roles: dict[str, str] = {}  # a role label ("GUEST") -> whom it last named in brackets
         speakers: dict[int, str] = {}
         answering: str | None = None
         turn: tuple[int, str | None] | None = None  # (paragraph, speaker) of the open turn
@@ -243,8 +248,10 @@ class Attributor:
                 # "SENIOR ADMINISTRATION OFFICIAL" is a phrase the text used; "PEVKUR" a surname.
                 speaker = names.get(fold(name)) or names.get(fold(name.split()[-1]))
                 if speaker is None:
-                    speaker = self._bracketed_name(label) or roles.get(fold(name))
-                    roles.setdefault(fold(name), speaker)
+                    bracketed = self._bracketed_name(label)
+                    if bracketed is not None:
+                        roles[fold(name)] = bracketed
+                    speaker = bracketed or roles.get(fold(name))
             elif name in ("A", "Answer"):
                 speaker = answering
             elif named:
