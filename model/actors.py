@@ -560,6 +560,16 @@ _FEMALE_ROLES = frozenset({"spokeswoman", "congresswoman", "chairwoman"})
 _MALE_ROLES = frozenset({"spokesman", "congressman", "chairman"})
 
 
+def _quote_closed_before(
+    quotes: list[tuple[int, int]], quote_ends: list[int], text: str, at: int
+) -> int | None:
+    """Where the quote that closes right before `at` opens ("“…,” he said"), if one does."""
+    index = bisect.bisect_right(quote_ends, at) - 1
+    if index < 0 or at - quote_ends[index] > 2 or text[quote_ends[index] : at].strip():
+        return None
+    return quotes[index][0]
+
+
 def _within(spans: list[tuple[int, int]], offset: int) -> bool:
     """True when an offset lies inside one of the sorted spans."""
     index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
@@ -1131,16 +1141,27 @@ class ActorDetector:
                 starts.extend(s.start for s in split_sentences(text))
             return starts
 
+        quote_ends = [end for _, end in quotes]
+        # Pronouns already resolved, so that a chain of quotes ("“…,” he said. “…,” he added.")
+        # keeps its speaker.
+        speakers: list[Mention] = []
+
         def referent(match: re.Match, fits) -> str | None:
             """The fitting actor a reference stands for. One opening a sentence ("He", "The
             minister") most often continues the previous sentence's subject, not its last-named
-            actor ("X accused Putin of … . He urged …" is X); others take the nearest before."""
+            actor ("X accused Putin of … . He urged …" is X), and so does the "he said" of a
+            quote that opens a sentence; others take the nearest before."""
             at = match.start()
             mentions, mention_ends = (
                 (named, ends) if _within(quotes, at) else (unquoted, unquoted_ends)
             )
             if text[at].isupper():
                 key = self._first_in_previous_sentence(mentions, sentence_starts(), at, fits)
+                if key is not None:
+                    return key
+            elif (opening := _quote_closed_before(quotes, quote_ends, text, at)) is not None:
+                candidates = sorted([*mentions, *speakers], key=lambda m: m.start)
+                key = self._first_in_previous_sentence(candidates, sentence_starts(), opening, fits)
                 if key is not None:
                     return key
             return self._nearest(mentions, mention_ends, at, fits)
@@ -1150,6 +1171,7 @@ class ActorDetector:
             key = referent(match, lambda k, g=gender: self._fits(found, k, g))
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
+                speakers.append(Mention(key, match.start(), match.end(), "pronoun"))
         for match in _IT_ACTS.finditer(text):
             start, end = match.start(), match.start() + 2
             key = self._subject_before(text, named, found, sentence_starts(), start)

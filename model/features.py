@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import normalize
@@ -231,15 +232,67 @@ def texts_and_groups_features(
 
 
 def groups_features(
-    union: FeatureUnion, texts: list[str], groups: list[list[int]]
+    union: FeatureUnion, texts: list[str], groups: list[list[int]], known: KnownCounts | None = None
 ) -> sparse.csr_matrix:
     """The union's features of each group of texts read as one document (training needs no
-    single-text features)."""
+    single-text features); texts whose counts are `known` are not tokenized again."""
     pooling = _pooling(groups, len(texts))
     return sparse.hstack(
-        [_weighted(pooling @ counts, vectorizer) for counts, vectorizer in _counts(union, texts)],
+        [
+            _weighted(pooling @ counts, vectorizer)
+            for counts, vectorizer in _reused_counts(union, texts, known)
+        ],
         format="csr",
     )
+
+
+@dataclass(slots=True)
+class KnownCounts:
+    """The raw n-gram counts of the texts a union was fitted on, one matrix per union part."""
+
+    rows: dict[str, int]
+    parts: list[sparse.csr_matrix]
+
+
+def fit_union(union: FeatureUnion, texts: list[str]) -> tuple[sparse.csr_matrix, KnownCounts]:
+    """Fit the union's vectorizers on the texts, as FeatureUnion.fit_transform would, and keep
+    the raw counts, so that training reuses them instead of tokenizing the texts again."""
+    weighted, parts = [], []
+    for _, part in union.transformer_list:
+        *preparation, (_, vectorizer) = part.steps
+        prepared = texts
+        for _, step in preparation:
+            prepared = step.fit_transform(prepared)
+        counts = CountVectorizer.fit_transform(vectorizer, prepared)
+        # The same transformer TfidfVectorizer.fit_transform fits, for the same numbers.
+        tfidf = TfidfTransformer(
+            norm=vectorizer.norm,
+            use_idf=vectorizer.use_idf,
+            smooth_idf=vectorizer.smooth_idf,
+            sublinear_tf=vectorizer.sublinear_tf,
+        ).fit(counts)
+        vectorizer.idf_ = tfidf.idf_
+        weighted.append(tfidf.transform(counts, copy=True))
+        parts.append(counts.tocsr())
+    rows = {text: row for row, text in enumerate(texts)}
+    return sparse.hstack(weighted, format="csr"), KnownCounts(rows, parts)
+
+
+def _reused_counts(
+    union: FeatureUnion, texts: list[str], known: KnownCounts | None
+) -> list[tuple[sparse.csr_matrix, TfidfVectorizer]]:
+    """Each union part's raw counts of the texts, tokenizing only those not already known."""
+    if known is None:
+        return _counts(union, texts)
+    unknown = list(dict.fromkeys(t for t in texts if t not in known.rows))
+    fresh = _counts(union, unknown)
+    offset = known.parts[0].shape[0]
+    where = {text: offset + row for row, text in enumerate(unknown)}
+    order = [known.rows[t] if t in known.rows else where[t] for t in texts]
+    return [
+        (sparse.vstack([seen, new], format="csr")[order], vectorizer)
+        for seen, (new, vectorizer) in zip(known.parts, fresh, strict=True)
+    ]
 
 
 def _pooling(groups: list[list[int]], size: int) -> sparse.csr_matrix:

@@ -17,11 +17,18 @@ from sklearn.ensemble import HistGradientBoostingClassifier, VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
 
 from model import artifact, config
 from model.actors import ActorDetector, Detection
 from model.attribution import Passage
-from model.features import NaiveBayesBlend, build_pipeline, groups_features
+from model.features import (
+    KnownCounts,
+    NaiveBayesBlend,
+    build_pipeline,
+    fit_union,
+    groups_features,
+)
 from model.predictor import (
     StanceModel,
     actor_passages,
@@ -231,18 +238,28 @@ def choose_c(texts, labels, splits) -> tuple[float, dict]:
 
 def fit(texts: list[str], labels: list[str], c: float):
     """The passage classifier fitted on every example."""
-    return build_pipeline(c=c, seed=config.SEED).fit(texts, labels)
+    return fit_keeping_counts(texts, labels, c)[0]
+
+
+def fit_keeping_counts(
+    texts: list[str], labels: list[str], c: float
+) -> tuple[Pipeline, KnownCounts]:
+    """The passage classifier fitted on every example, and the raw counts of its texts."""
+    pipeline = build_pipeline(c=c, seed=config.SEED)
+    features, known = fit_union(pipeline.named_steps["features"], texts)
+    pipeline.named_steps["classifier"].fit(features, labels)
+    return pipeline, known
 
 
 def fit_profile_classifier(
-    classifier, profiles: tuple[list[list[str]], list[str]]
+    classifier, profiles: tuple[list[list[str]], list[str]], known: KnownCounts | None = None
 ) -> NaiveBayesBlend:
     """A blend over the passage classifier's features of actor profiles (each actor's passages
     read as one document), fitted on their article-level stances."""
     texts = [text for profile in profiles[0] for text in profile]
     ends = np.cumsum([len(profile) for profile in profiles[0]])
     groups = [list(range(end - len(p), end)) for end, p in zip(ends, profiles[0], strict=True)]
-    features = groups_features(classifier.named_steps["features"], texts, groups)
+    features = groups_features(classifier.named_steps["features"], texts, groups, known)
     return NaiveBayesBlend(c=PROFILE_C, seed=config.SEED).fit(features, profiles[1])
 
 
@@ -255,8 +272,10 @@ def fit_classifiers(
     """The passage classifier on the passages and these articles' cuts, and its profile
     classifier on these articles' profiles."""
     extra = cut_examples(cuts, article_ids)
-    classifier = fit(passages[0] + extra[0], passages[1] + extra[1], c)
-    return classifier, fit_profile_classifier(classifier, profile_examples(cuts, article_ids))
+    # Most profile passages are also training examples: their counts are reused, not redone.
+    classifier, known = fit_keeping_counts(passages[0] + extra[0], passages[1] + extra[1], c)
+    profiles = profile_examples(cuts, article_ids)
+    return classifier, fit_profile_classifier(classifier, profiles, known)
 
 
 def out_of_fold_and_final(

@@ -116,6 +116,16 @@ def test_he_after_a_quote_is_its_speaker_not_a_name_inside_it(detector) -> None:
     assert [key for key, _ in pronouns] == ["person:franco russo"] * 3
 
 
+def test_he_after_a_quote_opening_a_sentence_is_the_last_sentences_subject(detector) -> None:
+    text = (
+        "Military analyst Igor Sokolov told TASS that Olaf Scholz had made a mistake. "
+        "“Germany is crossing a line,” he said. “Moscow has explained this. It will answer,” "
+        "he added."
+    )
+    pronouns = [(key, m) for key, m, kind in _mentions(detector, text) if kind == "pronoun"]
+    assert pronouns == [("person:igor sokolov", "he"), ("person:igor sokolov", "he")]
+
+
 def test_he_opening_a_sentence_continues_the_last_sentences_subject(detector) -> None:
     text = (
         "Volodymyr Zelensky accused Vladimir Putin of fearing a normal life. He urged allies "

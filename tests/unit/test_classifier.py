@@ -72,3 +72,25 @@ def test_group_features_are_the_summed_counts_of_their_texts_weighted_once() -> 
     assert row[limits] / row[told] == pytest.approx(
         (1 + np.log(2)) * words.idf_[limits] / words.idf_[told]
     )
+
+
+def test_a_hand_fitted_union_gives_the_features_of_a_fitted_one_and_reuses_its_counts() -> None:
+    from model.features import build_pipeline, fit_union, groups_features
+
+    texts = [
+        "TGTACTOR said the limits should stay.",
+        "TGTACTOR told reporters the limits must stay.",
+        "OTHACTOR told TGTACTOR to lift the limits.",
+        "TGTACTOR did not lift the limits.",
+    ]
+    fitted = build_pipeline().named_steps["features"].fit(texts)
+    by_hand = build_pipeline().named_steps["features"]
+    features, known = fit_union(by_hand, texts)
+    assert (features != fitted.transform(texts)).nnz == 0
+    assert (by_hand.transform(texts) != fitted.transform(texts)).nnz == 0
+    # A profile mixes texts the union was fitted on with a new one; only the new one is counted.
+    profile = [texts[2], "OTHACTOR urged TGTACTOR to keep the limits.", texts[0]]
+    groups = [[0, 1], [2]]
+    reused = groups_features(by_hand, profile, groups, known)
+    assert abs(reused - groups_features(fitted, profile, groups)).max() < 1e-12
+    assert known.parts[0].shape[0] == len(texts)
