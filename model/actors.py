@@ -147,7 +147,8 @@ _ROLE_NOUNS = (
     r"writer|author|legislator|parliamentarian|colonel|negotiator|rapporteur|founder|host|"
     r"student|postgraduate|campaigner|organi[sz]er|commandant|lawyer|councillor|pensioner|"
     r"teacher|journalist|academic|presenter|blogger|lieutenant|captain|pilot|volunteer|"
-    r"chairs|leads|heads|runs|associate|major|"
+    r"chairs|leads|heads|runs|associate|major|governor|coordinator|delegate|counsellor|"
+    r"colleague|"
     # trades that also stand before a name: "mayor Ihor Terekhov", "pastor Renate Luhr"
     r"mayor|pastor|priest|father|alderman|alderwoman|shopkeeper|nurse|farmer|doctor)"
 )
@@ -178,6 +179,25 @@ _PERSON_PATTERNS = (
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),\s+(?:whose|who)\b"),
     # "Halyna Petrenko of the Ukrainian community in Acton said"
     re.compile(_NAME_START + r"(?P<name>" + _NAME + r"),?\s+of\s+(?:the\s+[A-Z]|an?\s+[^\W\d_])"),
+    # "Lotte Brandsma of GroenLinks-PvdA welcomed", "Beata Koniarska of Law and Justice said";
+    # not an institution's own "of" ("Rui Mendonça of Lisbon's Nova School of Business said").
+    re.compile(
+        r"(?<!\bof\s)(?<!['’]s\s)"
+        + _NAME_START
+        + r"(?P<name>"
+        + _NAME
+        + r")\s+of\s+[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|for)){0,4}\s+"
+        + r"(?:has\s+|had\s+)?(?:"
+        + SPEECH_VERBS
+        + r"|welcomed|agreed|disagreed)\b"
+    ),
+    # "Lesia Pawlenko, speaking for the Ukrainian Canadian Congress"
+    re.compile(
+        _NAME_START
+        + r"(?P<name>"
+        + _NAME
+        + r"),\s+(?:speaking|running|standing|writing)\s+(?:for|on behalf of)\b"
+    ),
     # [^\S\n]* not \s*: at each line start, \s* would run over every following blank line.
     re.compile(r"(?m)^[^\S\n]*[—–-]\s*(?P<name>" + _NAME + r")(?:,|$)"),
     SIGNATURE_LINE,

@@ -99,6 +99,18 @@ class NegationScope(TransformerMixin, BaseEstimator):
 LR_TOL = 3e-4
 
 
+def balanced_logistic_regression(c: float, seed: int) -> LogisticRegression:
+    """An unfitted class-balanced logistic regression, solved by newton-cg to LR_TOL."""
+    return LogisticRegression(
+        C=c,
+        solver="newton-cg",
+        tol=LR_TOL,
+        max_iter=3000,
+        class_weight="balanced",
+        random_state=seed,
+    )
+
+
 class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
     """The mean of a multinomial LR and one-vs-rest LRs over naive-Bayes-scaled features (NBSVM).
 
@@ -115,14 +127,7 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
     def fit(self, features, labels) -> NaiveBayesBlend:
         """Fit the multinomial LR and one scaled binary LR per class."""
         features, labels = sparse.csr_matrix(features), np.asarray(labels)
-        multinomial = LogisticRegression(
-            C=self.c,
-            solver="newton-cg",
-            tol=LR_TOL,
-            max_iter=3000,
-            class_weight="balanced",
-            random_state=self.seed,
-        ).fit(features, labels)
+        multinomial = balanced_logistic_regression(self.c, self.seed).fit(features, labels)
         self.classes_ = multinomial.classes_
         self.multinomial_weights_ = np.ascontiguousarray(multinomial.coef_.T, dtype=np.float32)
         self.multinomial_intercept_ = multinomial.intercept_
@@ -131,14 +136,9 @@ class NaiveBayesBlend(ClassifierMixin, BaseEstimator):
         weights, intercepts = [], []
         for label in self.classes_:
             ratio = self._log_count_ratio(present, labels == label)
-            binary = LogisticRegression(
-                C=self.c,
-                solver="newton-cg",
-                tol=LR_TOL,
-                max_iter=3000,
-                class_weight="balanced",
-                random_state=self.seed,
-            ).fit(features @ sparse.diags(ratio), labels == label)
+            binary = balanced_logistic_regression(self.c, self.seed).fit(
+                features @ sparse.diags(ratio), labels == label
+            )
             # Folding the ratio into the weights keeps one vector per class for prediction.
             weights.append(binary.coef_[0] * ratio)
             intercepts.append(binary.intercept_[0])

@@ -481,3 +481,29 @@ def test_only_a_party_office_makes_a_politician_speak_for_the_party() -> None:
     assert "roderich_kiesewetter" not in holders["cdu"] + holders["germany"]
     assert "rolf_mutzenich" in holders["spd"]
     assert registry.resolve("Donald Trump Jr.") == "donald_trump_jr"
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Marta Kovalenko of Law and Justice said the limits should go.", "person:marta kovalenko"),
+        ("Pim Veldman of GroenLinks-PvdA welcomed the decision.", "person:pim veldman"),
+        (
+            "Ada Lunde, speaking for the Norwegian Refugee Forum, urged MPs to act.",
+            "person:ada lunde",
+        ),
+        (
+            "Ivan Hordenko, the governor of Sumy region, said the strikes helped.",
+            "person:ivan hordenko",
+        ),
+        ("Her colleague Tilde Aasen disagreed.", "person:tilde aasen"),
+    ],
+)
+def test_people_named_by_party_errand_office_or_colleague(detector, text, person) -> None:
+    assert person in {key for key, _, _ in _mentions(detector, text)}
+
+
+def test_an_institution_named_with_of_is_not_a_person(detector) -> None:
+    text = "Economist Rui Lameiras of Lisbon's Nova School of Business and Economics told us so."
+    people = {key for key, _, _ in _mentions(detector, text) if key.startswith("person:")}
+    assert people == {"person:rui lameiras"}
