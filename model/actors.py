@@ -553,6 +553,12 @@ _PLURAL_FOLLOWER = re.compile(
     r"insist|" + SPEECH_VERBS + r")\b)"
 )
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
+# A speech tag that closes the clause it reports ("Austin is not wrong, he said: …"): the
+# clause is what was said, so its names are not the speaker.
+_SPEAKS_AFTER = re.compile(r"[^.;:,\n]{0,40}?\b" + SPEECH_VERBS + r"\b")
+_CLOSING_TAG = re.compile(
+    r"(?<=, )[Hh]e\s+" + SPEECH_VERBS + r"\s*[.,:;]|(?<=, )[Ss]he\s+" + SPEECH_VERBS + r"\s*[.,:;]"
+)
 # "It" stands for a country or an organisation only as the subject of what actors do: "it said",
 # "it has lifted"; elsewhere ("it is", "it would be") it rarely does.
 _IT_ACTS = re.compile(
@@ -578,6 +584,12 @@ _ACTOR_BEFORE_LOCATION = re.compile(
 )
 _FEMALE_ROLES = frozenset({"spokeswoman", "congresswoman", "chairwoman"})
 _MALE_ROLES = frozenset({"spokesman", "congressman", "chairman"})
+
+
+def _sentence_start(sentence_starts: list[int], at: int) -> int:
+    """The offset of the sentence that holds `at`."""
+    index = bisect.bisect_right(sentence_starts, at) - 1
+    return sentence_starts[index] if index >= 0 else 0
 
 
 def _quote_closed_before(
@@ -1166,6 +1178,10 @@ class ActorDetector:
         # keeps its speaker.
         speakers: list[Mention] = []
 
+        def narrated(pronouns: list[Mention]) -> list[Mention]:
+            """The pronouns outside quotes: a "he" inside a quote is not the narrator's."""
+            return [m for m in pronouns if not _within(quotes, m.start)]
+
         def referent(match: re.Match, fits) -> str | None:
             """The fitting actor a reference stands for. One opening a sentence ("He", "The
             minister") most often continues the previous sentence's subject, not its last-named
@@ -1180,8 +1196,13 @@ class ActorDetector:
                 if key is not None:
                     return key
             elif (opening := _quote_closed_before(quotes, quote_ends, text, at)) is not None:
-                candidates = sorted([*mentions, *speakers], key=lambda m: m.start)
+                candidates = sorted([*mentions, *narrated(speakers)], key=lambda m: m.start)
                 key = self._first_in_previous_sentence(candidates, sentence_starts(), opening, fits)
+                if key is not None:
+                    return key
+            elif _CLOSING_TAG.match(text, at):
+                candidates = [*mentions, *narrated(speakers)]
+                key = self._speaker_of_tag(text, candidates, sentence_starts(), at, fits)
                 if key is not None:
                     return key
             return self._nearest(mentions, mention_ends, at, fits)
@@ -1221,6 +1242,28 @@ class ActorDetector:
                 break
             if mention.end <= window[1] and found.actors[mention.key].type in _ACTING_BODIES:
                 return mention.key
+        return None
+
+    @staticmethod
+    def _speaker_of_tag(
+        text: str, mentions: list[Mention], sentence_starts: list[int], at: int, accept
+    ) -> str | None:
+        """Who a closing tag ("…, he said.") gives voice to: the narrator's subject before a
+        colon in its sentence ("Tajani was clear: Italy is not at war, he said"), else the
+        previous sentence's speaker, the first fitting actor followed by a speech verb there,
+        or its first fitting actor."""
+        named = sorted(mentions, key=lambda m: m.start)
+        index = bisect.bisect_right(sentence_starts, at) - 1
+        sentence = sentence_starts[index] if index >= 0 else 0
+        colon = text.rfind(":", sentence, at)
+        windows = [(sentence, colon)] if colon != -1 else []
+        if index >= 1:
+            windows.append((sentence_starts[index - 1], sentence))
+        for start, end in windows:
+            fitting = [m for m in named if start <= m.start and m.end <= end and accept(m.key)]
+            speaking = [m for m in fitting if _SPEAKS_AFTER.match(text, m.end)]
+            if speaking or fitting:
+                return (speaking or fitting)[0].key
         return None
 
     @staticmethod

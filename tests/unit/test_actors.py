@@ -129,7 +129,7 @@ def test_he_after_a_quote_opening_a_sentence_is_the_last_sentences_subject(detec
 def test_he_opening_a_sentence_continues_the_last_sentences_subject(detector) -> None:
     text = (
         "Volodymyr Zelensky accused Vladimir Putin of fearing a normal life. He urged allies "
-        "to let Kyiv strike the airfields, and said Vladimir Putin would not stop, he warned."
+        "to let Kyiv strike the airfields, and said Vladimir Putin would not stop until he lost."
     )
     pronouns = [(k, s) for k, s, kind in _mentions(detector, text) if kind == "pronoun"]
     assert pronouns == [("volodymyr_zelensky", "He"), ("person:vladimir putin", "he")]
@@ -507,3 +507,37 @@ def test_an_institution_named_with_of_is_not_a_person(detector) -> None:
     text = "Economist Rui Lameiras of Lisbon's Nova School of Business and Economics told us so."
     people = {key for key, _, _ in _mentions(detector, text) if key.startswith("person:")}
     assert people == {"person:rui lameiras"}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Analyst Mara Lindqvist told reporters that Senator Tom Reddick had misread the vote. "
+            "The limits, she said, were working.",
+            "person:mara lindqvist",
+        ),
+        (
+            "Senator Tom Reddick demanded an apology. Minister Ana Sousa was calmer: the attack on "
+            "Senator Mara Lindqvist was unfair, she said.",
+            "person:ana sousa",
+        ),
+        (
+            "Seated beside Senator Tom Reddick, Minister Ana Sousa told reporters that Senator "
+            "Mara Lindqvist was wrong. Other targets, she said, should stay off limits.",
+            "person:ana sousa",
+        ),
+        (
+            "“Tom Reddick keeps every option open. He criticises the decision,” Mara Lindqvist "
+            "said. The missiles, she added, are scarce.",
+            "person:mara lindqvist",
+        ),
+    ],
+)
+def test_a_closing_speech_tag_gives_voice_to_the_narrated_speaker(detector, text, speaker) -> None:
+    tag = text.rindex(" she ") + 1
+    assert (speaker, tag) in set(_pronoun_starts(detector, text))
+
+
+def _pronoun_starts(detector: ActorDetector, text: str) -> list[tuple[str, int]]:
+    return [(m.key, m.start) for m in detector.detect(text).mentions if m.kind == "pronoun"]
