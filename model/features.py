@@ -58,7 +58,9 @@ _NEGATION_CUES = frozenset(
     (
         "not no never cannot nor without refused refuses refuse refusing declined declines "
         "decline declining rejected rejects reject rejecting dismissed dismisses opposed opposes "
-        "oppose opposing resisted resists rule ruled rules stopped halted blocked blocks vetoed"
+        "oppose opposing resisted resists rule ruled rules stopped halted blocked blocks vetoed "
+        "stop stops prevent prevents prevented preventing forbid forbids forbade forbidding bar "
+        "bars barred barring"
     ).split()
 )
 _SCOPE_END = frozenset(".,;:!?") | {"but", "while", "whereas", "although"}
