@@ -555,10 +555,10 @@ _PLURAL_FOLLOWER = re.compile(
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\b")
 # A speech tag that closes the clause it reports ("Austin is not wrong, he said: …"): the
 # clause is what was said, so its names are not the speaker.
+_CLOSING_TAG = re.compile(r"(?<=, )(?:[Hh]e|[Ss]he)\s+" + SPEECH_VERBS + r"\s*[.,:;]")
+# An actor who speaks in its own clause: "Minister Ana Sousa told reporters", not "Ana Sousa,
+# who had ..., then said" (a comma ends the clause).
 _SPEAKS_AFTER = re.compile(r"[^.;:,\n]{0,40}?\b" + SPEECH_VERBS + r"\b")
-_CLOSING_TAG = re.compile(
-    r"(?<=, )[Hh]e\s+" + SPEECH_VERBS + r"\s*[.,:;]|(?<=, )[Ss]he\s+" + SPEECH_VERBS + r"\s*[.,:;]"
-)
 # "It" stands for a country or an organisation only as the subject of what actors do: "it said",
 # "it has lifted"; elsewhere ("it is", "it would be") it rarely does.
 _IT_ACTS = re.compile(
@@ -584,12 +584,6 @@ _ACTOR_BEFORE_LOCATION = re.compile(
 )
 _FEMALE_ROLES = frozenset({"spokeswoman", "congresswoman", "chairwoman"})
 _MALE_ROLES = frozenset({"spokesman", "congressman", "chairman"})
-
-
-def _sentence_start(sentence_starts: list[int], at: int) -> int:
-    """The offset of the sentence that holds `at`."""
-    index = bisect.bisect_right(sentence_starts, at) - 1
-    return sentence_starts[index] if index >= 0 else 0
 
 
 def _quote_closed_before(
