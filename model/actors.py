@@ -596,6 +596,12 @@ def _quote_closed_before(
     return quotes[index][0]
 
 
+def _starting_between(named: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions (sorted by start) that start inside start..end."""
+    first = bisect.bisect_left(named, start, key=lambda m: m.start)
+    return named[first : bisect.bisect_left(named, end, lo=first, key=lambda m: m.start)]
+
+
 def _within(spans: list[tuple[int, int]], offset: int) -> bool:
     """True when an offset lies inside one of the sorted spans."""
     index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
@@ -1168,13 +1174,9 @@ class ActorDetector:
             return starts
 
         quote_ends = [end for _, end in quotes]
-        # Pronouns already resolved, so that a chain of quotes ("“…,” he said. “…,” he added.")
-        # keeps its speaker.
+        # The narrator's pronouns already resolved (not those inside quotes), so that a chain of
+        # quotes ("“…,” he said. “…,” he added.") keeps its speaker.
         speakers: list[Mention] = []
-
-        def narrated(pronouns: list[Mention]) -> list[Mention]:
-            """The pronouns outside quotes: a "he" inside a quote is not the narrator's."""
-            return [m for m in pronouns if not _within(quotes, m.start)]
 
         def referent(match: re.Match, fits) -> str | None:
             """The fitting actor a reference stands for. One opening a sentence ("He", "The
@@ -1190,12 +1192,12 @@ class ActorDetector:
                 if key is not None:
                     return key
             elif (opening := _quote_closed_before(quotes, quote_ends, text, at)) is not None:
-                candidates = sorted([*mentions, *narrated(speakers)], key=lambda m: m.start)
+                candidates = sorted([*mentions, *speakers], key=lambda m: m.start)
                 key = self._first_in_previous_sentence(candidates, sentence_starts(), opening, fits)
                 if key is not None:
                     return key
             elif _CLOSING_TAG.match(text, at):
-                candidates = [*mentions, *narrated(speakers)]
+                candidates = sorted([*mentions, *speakers], key=lambda m: m.start)
                 key = self._speaker_of_tag(text, candidates, sentence_starts(), at, fits)
                 if key is not None:
                     return key
@@ -1206,7 +1208,8 @@ class ActorDetector:
             key = referent(match, lambda k, g=gender: self._fits(found, k, g))
             if key is not None and found.free(*match.span()):
                 found.add(found.actors[key], match.start(), match.end(), "pronoun")
-                speakers.append(Mention(key, match.start(), match.end(), "pronoun"))
+                if not _within(quotes, match.start()):
+                    speakers.append(Mention(key, match.start(), match.end(), "pronoun"))
         for match in _IT_ACTS.finditer(text):
             start, end = match.start(), match.start() + 2
             key = self._subject_before(text, named, found, sentence_starts(), start)
@@ -1230,23 +1233,19 @@ class ActorDetector:
             window = (sentence_starts[index - 1], sentence)
         else:
             window = (sentence, at)
-        first = bisect.bisect_left(named, window[0], key=lambda m: m.start)
-        for mention in named[first:]:
-            if mention.start >= window[1]:
-                break
+        for mention in _starting_between(named, *window):
             if mention.end <= window[1] and found.actors[mention.key].type in _ACTING_BODIES:
                 return mention.key
         return None
 
     @staticmethod
     def _speaker_of_tag(
-        text: str, mentions: list[Mention], sentence_starts: list[int], at: int, accept
+        text: str, named: list[Mention], sentence_starts: list[int], at: int, accept
     ) -> str | None:
         """Who a closing tag ("…, he said.") gives voice to: the narrator's subject before a
         colon in its sentence ("Tajani was clear: Italy is not at war, he said"), else the
         previous sentence's speaker, the first fitting actor followed by a speech verb there,
         or its first fitting actor."""
-        named = sorted(mentions, key=lambda m: m.start)
         index = bisect.bisect_right(sentence_starts, at) - 1
         sentence = sentence_starts[index] if index >= 0 else 0
         colon = text.rfind(":", sentence, at)
@@ -1254,7 +1253,9 @@ class ActorDetector:
         if index >= 1:
             windows.append((sentence_starts[index - 1], sentence))
         for start, end in windows:
-            fitting = [m for m in named if start <= m.start and m.end <= end and accept(m.key)]
+            fitting = [
+                m for m in _starting_between(named, start, end) if m.end <= end and accept(m.key)
+            ]
             speaking = [m for m in fitting if _SPEAKS_AFTER.match(text, m.end)]
             if speaking or fitting:
                 return (speaking or fitting)[0].key
@@ -1269,13 +1270,7 @@ class ActorDetector:
         if index < 1 or sentence_starts[index] != at:
             return None
         start, end = sentence_starts[index - 1], sentence_starts[index]
-        first = bisect.bisect_left(named, start, key=lambda m: m.start)
-        for mention in named[first:]:
-            if mention.start >= end:
-                break
-            if accept(mention.key):
-                return mention.key
-        return None
+        return next((m.key for m in _starting_between(named, start, end) if accept(m.key)), None)
 
     @staticmethod
     def _nearest(mentions: list[Mention], ends: list[int], before: int, accept) -> str | None:

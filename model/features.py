@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -260,11 +261,7 @@ def fit_union(union: FeatureUnion, texts: list[str]) -> tuple[sparse.csr_matrix,
     """Fit the union's vectorizers on the texts, as FeatureUnion.fit_transform would, and keep
     the raw counts, so that training reuses them instead of tokenizing the texts again."""
     weighted, parts = [], []
-    for _, part in union.transformer_list:
-        *preparation, (_, vectorizer) = part.steps
-        prepared = texts
-        for _, step in preparation:
-            prepared = step.fit_transform(prepared)
+    for prepared, vectorizer in _prepared(union, texts):
         counts = CountVectorizer.fit_transform(vectorizer, prepared)
         # The same transformer TfidfVectorizer.fit_transform fits, for the same numbers.
         tfidf = TfidfTransformer(
@@ -308,14 +305,21 @@ def _counts(
     union: FeatureUnion, texts: list[str]
 ) -> list[tuple[sparse.csr_matrix, TfidfVectorizer]]:
     """Each union part's raw n-gram counts of the texts, with the part's fitted vectorizer."""
-    parts = []
+    return [
+        (CountVectorizer.transform(vectorizer, prepared), vectorizer)
+        for prepared, vectorizer in _prepared(union, texts)
+    ]
+
+
+def _prepared(union: FeatureUnion, texts: list[str]) -> Iterator[tuple[list[str], TfidfVectorizer]]:
+    """Each union part's texts after its preparation steps (negation marks, target context),
+    which learn nothing, with the part's vectorizer; one part at a time."""
     for _, part in union.transformer_list:
         *preparation, (_, vectorizer) = part.steps
         prepared = texts
         for _, step in preparation:
             prepared = step.transform(prepared)
-        parts.append((CountVectorizer.transform(vectorizer, prepared), vectorizer))
-    return parts
+        yield prepared, vectorizer
 
 
 def _weighted(counts: sparse.csr_matrix, vectorizer: TfidfVectorizer) -> sparse.csr_matrix:
